@@ -1,0 +1,86 @@
+using System.Text.Json.Serialization;
+using Agents.AgentHost.Apis;
+using Agents.AgentHost.Auth;
+using Agents.AgentHost.Demo;
+using Agents.AgentHost.Infrastructure;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.OpenApi;
+
+namespace Agents.AgentHost;
+
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddAgentHost(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Instance ??= $"{c.HttpContext.Request.Method} {c.HttpContext.Request.Path}");
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);
+
+        if (builder.Environment.IsDevelopment() && string.IsNullOrEmpty(builder.Configuration["Admin:ApiKey"]))
+        {
+            // Development only: a throw-away admin key for this run, printed by the start-up banner.
+            builder.Configuration["Admin:ApiKey"] = "adm_dev_" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+            builder.Configuration["Admin:Generated"] = "true";
+        }
+
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section)
+            .Validate(o => string.IsNullOrEmpty(o.ApiKey) || o.ApiKey.Length >= 32, "Admin:ApiKey must be at least 32 characters.")
+            .ValidateOnStart();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AgentPolicies.Admin, p => p.RequireClaim(AgentClaims.Admin, "true"))
+            .AddPolicy(AgentPolicies.SecretKey, p => p
+                .RequireClaim(AgentClaims.KeyKind, ApiKeyFormat.Secret)
+                .RequireClaim(AgentClaims.MerchantStatus, Data.Entities.MerchantStatus.Active, Data.Entities.MerchantStatus.Trial));
+
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "Agents API",
+                Version = "v1",
+                Description = "Conversational commerce engine. Authenticate with 'Authorization: Bearer <key>': " +
+                              "the admin key for /api/admin, a merchant's secret key (sk_…) for everything else.",
+            };
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                Description = "sk_test_…/sk_live_… secret keys, pk_… publishable keys (chat only), or the admin key.",
+            };
+            document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
+            return Task.CompletedTask;
+        }));
+
+        services.AddScoped<MerchantProvisioning>();
+        builder.AddDemoMerchant();
+        services.AddHostedService<StartupBanner>();
+        return builder;
+    }
+
+    public static WebApplication UseAgentHost(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi();
+        app.MapHealthApi();
+        app.MapAdminApi();
+        app.MapMerchantApi();
+        app.MapCustomersApi();
+        app.MapConversationsApi();
+        return app;
+    }
+}

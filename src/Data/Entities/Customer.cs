@@ -1,0 +1,21 @@
+namespace Agents.Data.Entities;
+
+public sealed class Customer : ITenantEntity
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid MerchantId { get; set; }
+    public string? ExternalId { get; set; }
+    /// <summary>E.164, e.g. <c>+393331234567</c>.</summary>
+    public string? Phone { get; set; }
+    public string? Email { get; set; }
+    public string? Name { get; set; }
+    public string? Language { get; set; }
+    /// <summary>ISO 3166-1 alpha-2.</summary>
+    public string? Country { get; set; }
+    public DateTimeOffset? RegisteredAt { get; set; }
+    public DateTimeOffset? ConsentAt { get; set; }
+    public bool Blocked { get; set; }
+    public bool OptedOut { get; set; }
+    public DateTimeOffset? OptedOutAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,37 @@
+namespace Agents.Data.Entities;
+
+public sealed class Merchant
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Name { get; set; }
+    public required string Slug { get; set; }
+    public string Status { get; set; } = MerchantStatus.Trial;
+    public string Plan { get; set; } = "free";
+    public string DefaultLanguage { get; set; } = "en";
+    public string Currency { get; set; } = "EUR";
+    public List<string> AllowedOrigins { get; set; } = [];
+    public AiSettings Ai { get; set; } = new();
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public static class MerchantStatus
+{
+    public const string Active = "active";
+    public const string Suspended = "suspended";
+    public const string Trial = "trial";
+
+    public static readonly IReadOnlyList<string> All = [Active, Suspended, Trial];
+}
+
+/// <summary>Per-merchant model settings; stored as columns of <c>merchants</c>.</summary>
+public sealed class AiSettings
+{
+    public string Provider { get; set; } = "local";
+    public string Model { get; set; } = "local-intent-v1";
+    public double Temperature { get; set; } = 0.7;
+    public int MaxTokens { get; set; } = 250;
+    public double TopP { get; set; } = 0.95;
+    public string SystemPrompt { get; set; } = "shop-assistant";
+    public int MemoryWindow { get; set; } = 10;
+}
