@@ -16,7 +16,7 @@ public static class TestDatabase
     public static async Task<string> CreateAsync(string hint)
     {
         var server = await Server.Value;
-        var name = $"t_{new string(hint.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(24).ToArray())}_{Guid.NewGuid():N}"[..48];
+        var name = $"t_{new string(hint.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(24).ToArray())}_{Guid.NewGuid():N}";
         await using (var connection = new NpgsqlConnection(server))
         {
             await connection.OpenAsync();
@@ -29,6 +29,11 @@ public static class TestDatabase
 
     public static async Task DropAsync(string connectionString)
     {
+        if (string.IsNullOrEmpty(connectionString))
+        {
+            return; // the class never got its database
+        }
+
         var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(await Server.Value);

@@ -62,6 +62,10 @@ public sealed class DemoOrderGenerator(DateOnly endDate, int seed = 20260101)
             {
                 var customer = customers[Pick(random, weights, total)];
                 var at = new DateTimeOffset(date.ToDateTime(new TimeOnly(8, 0)), TimeSpan.Zero).AddMinutes(random.Next(0, 14 * 60));
+                if (at < customer.CreatedAt)
+                {
+                    at = customer.CreatedAt.AddMinutes(5); // a customer's first order never precedes their sign-up
+                }
                 var orderId = DeterministicGuid(random, at);
                 var items = new List<ItemRow>();
                 var lines = Pick(random, [45, 30, 17, 8]) + 1;
