@@ -42,7 +42,7 @@ public static class DataExtensions
             RootDirectory = section["DataDirectory"] is { Length: > 0 } configured
                 ? Path.GetFullPath(configured)
                 : DefaultDataDirectory(startDirectory),
-            Port = section.GetValue("Port", 54329),
+            Port = section.GetValue<int?>("Port"),
             Database = section["Name"] is { Length: > 0 } name ? name : "agents",
         };
     }

@@ -8,7 +8,8 @@ public sealed record LocalPostgresOptions
 {
     /// <summary>Folder for the cluster, its log and its generated password (git-ignored <c>.data/</c> by default).</summary>
     public required string RootDirectory { get; init; }
-    public int Port { get; init; } = 54329;
+    /// <summary>Fixed port; when null the cluster keeps the port chosen at initdb (54329 or the next free one).</summary>
+    public int? Port { get; init; }
     public string Database { get; init; } = "agents";
     public int PostgresMajor { get; init; } = 15;
 }
@@ -39,6 +40,7 @@ public static class LocalPostgres
         var dataDirectory = Path.Combine(options.RootDirectory, $"pg{options.PostgresMajor}");
 
         using var fileLock = await AcquireLockAsync(Path.Combine(options.RootDirectory, "provision.lock"), progress, cancellationToken);
+        options = options with { Port = ResolvePort(options) };
 
         if (File.Exists(passwordFile) && await CanConnectAsync(Admin(options, passwordFile), cancellationToken))
         {
@@ -78,7 +80,7 @@ public static class LocalPostgres
         {
             throw new PostgresProvisioningException(
                 $"pg_ctl could not start the cluster in {dataDirectory} (exit {code}): {output.Trim()}\n" +
-                $"See {log}. If port {options.Port} is taken, set Database__Port to a free port.");
+                $"See {log}. If port {options.Port} is taken, set Database__Port to a free port (or delete {options.RootDirectory}/postgres.port).");
         }
 
         actions.Add("started");
@@ -105,13 +107,58 @@ public static class LocalPostgres
     }
 
     public static string ConnectionString(LocalPostgresOptions options, string database) =>
-        ConnectionString(options, Path.Combine(options.RootDirectory, "postgres.password"), database);
+        ConnectionString(options with { Port = ResolvePort(options) }, Path.Combine(options.RootDirectory, "postgres.password"), database);
+
+    public const int DefaultPort = 54329;
+
+    /// <summary>
+    /// The configured port, else the one this cluster was given before (postgres.port), else the
+    /// first free port from 54329: two checkouts on one machine each get their own cluster.
+    /// </summary>
+    private static int ResolvePort(LocalPostgresOptions options)
+    {
+        if (options.Port is { } configured)
+        {
+            return configured;
+        }
+
+        var file = Path.Combine(options.RootDirectory, "postgres.port");
+        if (File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), out var saved))
+        {
+            return saved;
+        }
+
+        // A cluster initialised before ports were remembered ran on the default.
+        var port = DefaultPort;
+        while (!File.Exists(Path.Combine(options.RootDirectory, $"pg{options.PostgresMajor}", "PG_VERSION")) && !IsFree(port))
+        {
+            port++;
+        }
+
+        File.WriteAllText(file, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return port;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
 
     private static string ConnectionString(LocalPostgresOptions options, string passwordFile, string database) =>
         new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
-            Port = options.Port,
+            Port = options.Port ?? ResolvePort(options),
             Username = User,
             Password = File.ReadAllText(passwordFile).Trim(),
             Database = database,
