@@ -37,7 +37,7 @@ public static class LocalPostgres
         var actions = new List<string>();
         Directory.CreateDirectory(options.RootDirectory);
         var passwordFile = Path.Combine(options.RootDirectory, "postgres.password");
-        var dataDirectory = Path.Combine(options.RootDirectory, $"pg{options.PostgresMajor}");
+        var dataDirectory = DataDirectory(options);
 
         using var fileLock = await AcquireLockAsync(Path.Combine(options.RootDirectory, "provision.lock"), progress, cancellationToken);
         options = options with { Port = ResolvePort(options) };
@@ -65,7 +65,7 @@ public static class LocalPostgres
         }
 
         progress($"starting PostgreSQL on 127.0.0.1:{options.Port}");
-        var log = Path.Combine(options.RootDirectory, "postgres.log");
+        var log = Path.Combine(Path.GetDirectoryName(dataDirectory)!, "postgres.log");
         if (asPostgres)
         {
             // The server writes its log as the postgres user.
@@ -100,7 +100,7 @@ public static class LocalPostgres
     /// <summary>Stops the cluster (tests use it to prove a stopped cluster comes back).</summary>
     public static async Task StopAsync(LocalPostgresOptions options, CancellationToken cancellationToken = default)
     {
-        var dataDirectory = Path.Combine(options.RootDirectory, $"pg{options.PostgresMajor}");
+        var dataDirectory = DataDirectory(options);
         var bin = $"/usr/lib/postgresql/{options.PostgresMajor}/bin";
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", dataDirectory, "-m", "fast", "-w", "stop"],
             Environment.UserName == "root", cancellationToken);
@@ -130,13 +130,45 @@ public static class LocalPostgres
 
         // A cluster initialised before ports were remembered ran on the default.
         var port = DefaultPort;
-        while (!File.Exists(Path.Combine(options.RootDirectory, $"pg{options.PostgresMajor}", "PG_VERSION")) && !IsFree(port))
+        while (!File.Exists(Path.Combine(DataDirectory(options), "PG_VERSION")) && !IsFree(port))
         {
             port++;
         }
 
         File.WriteAllText(file, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         return port;
+    }
+
+    /// <summary>
+    /// The cluster's folder. As root the server runs as the postgres user, who must be able to
+    /// reach it: a checkout under a private folder (such as /root) keeps its cluster in /var/lib instead.
+    /// </summary>
+    private static string DataDirectory(LocalPostgresOptions options)
+    {
+        var folder = $"pg{options.PostgresMajor}";
+        if (Environment.UserName != "root" || OperatingSystem.IsWindows() || ReachableByOthers(options.RootDirectory))
+        {
+            return Path.Combine(options.RootDirectory, folder);
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(options.RootDirectory)))[..12];
+        var shared = Path.Combine("/var/lib/agents-postgres", hash);
+        Directory.CreateDirectory(shared);
+        return Path.Combine(shared, folder);
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static bool ReachableByOthers(string path)
+    {
+        for (var directory = new DirectoryInfo(path).Parent; directory is not null; directory = directory.Parent)
+        {
+            if (!directory.UnixFileMode.HasFlag(UnixFileMode.OtherExecute))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsFree(int port)
