@@ -79,6 +79,21 @@ public sealed class DemoMerchantTests(DemoFactory factory) : IClassFixture<DemoF
         Assert.Equal(before, await CountsAsync());
     }
 
+    [Fact]
+    public async Task Seed_AfterSeedFilesChange_UpsertsWithoutDuplicates()
+    {
+        var before = await CountsAsync();
+        await ScalarAsync("UPDATE seed_state SET checksum = 'older seed files'");
+        await ScalarAsync("UPDATE product_translations SET name = 'stale' WHERE language = 'es'");
+        var seeder = factory.Services.GetServices<IHostedService>().OfType<DemoSeeder>().Single();
+
+        await seeder.SeedAsync(Ct);
+
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(0L, await ScalarAsync("SELECT count(*) FROM product_translations WHERE name = 'stale'"));
+        Assert.NotEqual("older seed files", await ScalarAsync("SELECT checksum FROM seed_state"));
+    }
+
     private async Task<string> CountsAsync() =>
         string.Join(",", await Task.WhenAll(new[] { "merchants", "products", "product_translations", "documents", "customers", "orders", "order_items" }
             .Select(async t => $"{t}={await ScalarAsync($"SELECT count(*) FROM {t}")}")))

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Agents.AgentHost.Apis;
 using Agents.AgentHost.Auth;
 using Agents.Data;
 using Agents.Data.Entities;
@@ -63,10 +62,32 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
     public async Task<Guid> SeedAsync(CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var checksum = SeedChecksum();
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var (merchantId, applied) = await ReadStateAsync(connection, cancellationToken);
+        if (merchantId is not { } id || applied != checksum)
+        {
+            id = await SeedCatalogueAsync(cancellationToken);
+            await using var record = new NpgsqlCommand("""
+                INSERT INTO seed_state (merchant_id, name, checksum) VALUES (@m, 'demo', @c)
+                ON CONFLICT (merchant_id, name) DO UPDATE SET checksum = excluded.checksum, applied_at = now()
+                """, connection);
+            record.Parameters.AddWithValue("m", id);
+            record.Parameters.AddWithValue("c", checksum);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await EnsureKeysAsync(connection, id, cancellationToken);
+        logger.LogInformation("Demo merchant {Slug} ready in {Elapsed:F0} ms", Slug, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return id;
+    }
+
+    /// <summary>Creates the merchant if needed and upserts catalogue and documents; history only into an empty shop.</summary>
+    private async Task<Guid> SeedCatalogueAsync(CancellationToken cancellationToken)
+    {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AgentsDbContext>();
         var merchant = await db.Merchants.FirstOrDefaultAsync(m => m.Slug == Slug, cancellationToken);
-        var created = merchant is null;
         if (merchant is null)
         {
             merchant = new Merchant
@@ -86,14 +107,42 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(merchant.Id);
         var products = await UpsertProductsAsync(db, merchant.Id, cancellationToken);
         await UpsertDocumentsAsync(db, cancellationToken);
-        if (created || !await db.Customers.AnyAsync(cancellationToken))
+        if (!await db.Customers.AnyAsync(cancellationToken))
         {
             await SeedHistoryAsync(merchant.Id, products, cancellationToken);
         }
 
-        await EnsureKeysAsync(db, scope.ServiceProvider.GetRequiredService<MerchantProvisioning>(), merchant.Id, cancellationToken);
-        logger.LogInformation("Demo merchant {Slug} ready in {Elapsed:F0} ms", Slug, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return merchant.Id;
+    }
+
+    private static async Task<(Guid? MerchantId, string? Checksum)> ReadStateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            SELECT m.id, s.checksum FROM merchants m
+            LEFT JOIN seed_state s ON s.merchant_id = m.id AND s.name = 'demo'
+            WHERE m.slug = @slug
+            """, connection);
+        command.Parameters.AddWithValue("slug", Slug);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? (reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetString(1))
+            : (null, null);
+    }
+
+    /// <summary>Changes whenever a seed file or the history generator changes.</summary>
+    private static string SeedChecksum()
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in new[] { "products.json", "documents.json" })
+        {
+            using var stream = typeof(DemoSeeder).Assembly.GetManifestResourceStream($"Demo/{file}")!;
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            hash.AppendData(buffer.ToArray());
+        }
+
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(DemoOrderGenerator.Version));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     private sealed record ProductSeed(string Sku, string Category, decimal Price, int Stock, string ImageUrl, JsonElement Attributes,
@@ -238,7 +287,7 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
             data.Customers.Count, data.Orders.Count, end.AddDays(-DemoOrderGenerator.Days), end.AddDays(-1));
     }
 
-    private async Task EnsureKeysAsync(AgentsDbContext db, MerchantProvisioning provisioning, Guid merchantId, CancellationToken cancellationToken)
+    private async Task EnsureKeysAsync(NpgsqlConnection connection, Guid merchantId, CancellationToken cancellationToken)
     {
         if (options.Value.SecretKey is { Length: > 0 } configured)
         {
@@ -247,33 +296,60 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
                 throw new InvalidOperationException("Demo:SecretKey is not a valid secret key.");
             }
 
-            var existing = await db.ApiKeys.IgnoreQueryFilters().FirstOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
-            if (existing is null)
+            await using var find = new NpgsqlCommand("SELECT merchant_id, hash, revoked_at IS NOT NULL FROM api_keys WHERE prefix = @p", connection);
+            find.Parameters.AddWithValue("p", prefix);
+            await using (var reader = await find.ExecuteReaderAsync(cancellationToken))
             {
-                db.ApiKeys.Add(new ApiKey
+                if (await reader.ReadAsync(cancellationToken))
                 {
-                    MerchantId = merchantId, Kind = ApiKeyFormat.Secret, Mode = mode!, Prefix = prefix!,
-                    Hash = ApiKeyFormat.Hash(configured), Name = "demo (Demo:SecretKey)",
-                });
-            }
-            else if (existing.MerchantId != merchantId || !ApiKeyFormat.Matches(configured, existing.Hash) || existing.RevokedAt is not null)
-            {
-                throw new InvalidOperationException("Demo:SecretKey collides with a different or revoked key; choose another value.");
+                    if (reader.GetGuid(0) != merchantId || !ApiKeyFormat.Matches(configured, (byte[])reader[1]) || reader.GetBoolean(2))
+                    {
+                        throw new InvalidOperationException("Demo:SecretKey collides with a different or revoked key; choose another value.");
+                    }
+
+                    keys.SecretKey = configured;
+                    return;
+                }
             }
 
+            await InsertKeyAsync(connection, merchantId, new ApiKeyFormat.NewKey(configured, prefix, ApiKeyFormat.Hash(configured), ApiKeyFormat.Secret, mode),
+                "demo (Demo:SecretKey)", cancellationToken);
             keys.SecretKey = configured;
-        }
-        else
-        {
-            // No configured key: keys are only ever shown once, so each start issues a fresh pair
-            // and revokes the pair the previous start printed.
-            var previous = await db.ApiKeys.Where(k => k.Name == StartupKeyName && k.RevokedAt == null).ToListAsync(cancellationToken);
-            previous.ForEach(k => k.RevokedAt = clock.GetUtcNow());
-            keys.SecretKey = provisioning.IssueKey(merchantId, ApiKeyFormat.Secret, ApiKeyFormat.Test, StartupKeyName);
-            keys.PublishableKey = provisioning.IssueKey(merchantId, ApiKeyFormat.Publishable, ApiKeyFormat.Test, StartupKeyName);
+            return;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // No configured key: keys are only ever shown once, so each start issues a fresh pair
+        // and revokes the pair the previous start printed.
+        await using (var revoke = new NpgsqlCommand(
+            "UPDATE api_keys SET revoked_at = @now WHERE merchant_id = @m AND name = @n AND revoked_at IS NULL", connection))
+        {
+            revoke.Parameters.AddWithValue("now", clock.GetUtcNow());
+            revoke.Parameters.AddWithValue("m", merchantId);
+            revoke.Parameters.AddWithValue("n", StartupKeyName);
+            await revoke.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var secret = ApiKeyFormat.Generate(ApiKeyFormat.Secret, ApiKeyFormat.Test);
+        var publishable = ApiKeyFormat.Generate(ApiKeyFormat.Publishable, ApiKeyFormat.Test);
+        await InsertKeyAsync(connection, merchantId, secret, StartupKeyName, cancellationToken);
+        await InsertKeyAsync(connection, merchantId, publishable, StartupKeyName, cancellationToken);
+        keys.SecretKey = secret.Key;
+        keys.PublishableKey = publishable.Key;
+    }
+
+    private static async Task InsertKeyAsync(NpgsqlConnection connection, Guid merchantId, ApiKeyFormat.NewKey key, string name, CancellationToken cancellationToken)
+    {
+        await using var insert = new NpgsqlCommand("""
+            INSERT INTO api_keys (id, merchant_id, kind, mode, prefix, hash, name) VALUES (@id, @m, @kind, @mode, @prefix, @hash, @name)
+            """, connection);
+        insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
+        insert.Parameters.AddWithValue("m", merchantId);
+        insert.Parameters.AddWithValue("kind", key.Kind);
+        insert.Parameters.AddWithValue("mode", key.Mode);
+        insert.Parameters.AddWithValue("prefix", key.Prefix);
+        insert.Parameters.AddWithValue("hash", key.Hash);
+        insert.Parameters.AddWithValue("name", name);
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     private static T ReadSeed<T>(string file)

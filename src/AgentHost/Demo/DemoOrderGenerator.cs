@@ -10,6 +10,8 @@ namespace Agents.AgentHost.Demo;
 /// </summary>
 public sealed class DemoOrderGenerator(DateOnly endDate, int seed = 20260101)
 {
+    /// <summary>Bump when the generated history changes, so existing demo databases are re-checked.</summary>
+    public const string Version = "1";
     public const int Days = 730;
     public const int CustomerCount = 400;
 
