@@ -19,6 +19,21 @@ public sealed class ApiKeyTests(AgentsApiFactory factory) : IClassFixture<Agents
         Assert.Contains("Authorization: Bearer", problem.Detail());
     }
 
+    [Fact(Timeout = 60_000)] // the bug this guards against hung connections; fail instead of hanging CI
+    public async Task ConcurrentRequests_ManyKeysAtOnce_AllSucceed()
+    {
+        // Regression: a reader disposed twice in the key lookup closed other requests' readers
+        // once its pooled connection had moved on (seen only under concurrent load).
+        var merchants = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => factory.CreateMerchantAsync()));
+        var clients = merchants.Select(m => factory.ClientWithKey(m.SecretKey)).ToArray();
+        var statuses = new System.Collections.Concurrent.ConcurrentBag<HttpStatusCode>();
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, 800), new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = Ct },
+            async (i, ct) => statuses.Add((await clients[i % clients.Length].GetAsync(i % 2 == 0 ? "/api/merchant" : "/api/keys", ct)).StatusCode));
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+    }
+
     [Fact]
     public async Task XApiKeyHeader_IsAcceptedLikeBearer()
     {

@@ -75,27 +75,13 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is malformed: expected sk_test_…, sk_live_…, pk_test_… or pk_live_….");
         }
 
-        await using var command = dataSource.CreateCommand("""
-            SELECT k.id, k.merchant_id, k.kind, k.mode, k.hash, k.revoked_at IS NOT NULL, k.last_used_at, m.status
-            FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
-            WHERE k.prefix = @prefix
-            """);
-        command.Parameters.AddWithValue("prefix", prefix);
-        await using var reader = await command.ExecuteReaderAsync(Context.RequestAborted);
-        if (!await reader.ReadAsync(Context.RequestAborted) || !ApiKeyFormat.Matches(presented, (byte[])reader[4]))
+        var stored = await FindAsync(prefix);
+        if (stored is null || !ApiKeyFormat.Matches(presented, stored.Hash))
         {
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var keyId = reader.GetGuid(0);
-        var merchantId = reader.GetGuid(1);
-        var kind = reader.GetString(2);
-        var mode = reader.GetString(3);
-        var revoked = reader.GetBoolean(5);
-        DateTimeOffset? lastUsed = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6);
-        var status = reader.GetString(7);
-        await reader.DisposeAsync();
-
+        var (keyId, merchantId, kind, mode, _, revoked, lastUsed, status) = stored;
         if (revoked)
         {
             return AuthenticateResult.Fail("The API key has been revoked.");
@@ -112,6 +98,28 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(AgentClaims.MerchantStatus, status),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(claims), SchemeName));
+    }
+
+    private sealed record StoredKey(Guid Id, Guid MerchantId, string Kind, string Mode, byte[] Hash, bool Revoked, DateTimeOffset? LastUsedAt, string MerchantStatus);
+
+    private async Task<StoredKey?> FindAsync(string prefix)
+    {
+        // The reader must be disposed exactly once: Npgsql reuses reader objects per pooled
+        // connection, so a second dispose can close another request's reader.
+        await using var command = dataSource.CreateCommand("""
+            SELECT k.id, k.merchant_id, k.kind, k.mode, k.hash, k.revoked_at IS NOT NULL, k.last_used_at, m.status
+            FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
+            WHERE k.prefix = @prefix
+            """);
+        command.Parameters.AddWithValue("prefix", prefix);
+        await using var reader = await command.ExecuteReaderAsync(Context.RequestAborted);
+        if (!await reader.ReadAsync(Context.RequestAborted))
+        {
+            return null;
+        }
+
+        return new StoredKey(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4],
+            reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
