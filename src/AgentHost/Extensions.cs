@@ -4,6 +4,7 @@ using Agents.AgentHost.Auth;
 using Agents.AgentHost.Demo;
 using Agents.AgentHost.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 
@@ -16,7 +17,15 @@ public static class Extensions
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-            c.ProblemDetails.Instance ??= $"{c.HttpContext.Request.Method} {c.HttpContext.Request.Path}");
+        {
+            c.ProblemDetails.Instance ??= $"{c.HttpContext.Request.Method} {c.HttpContext.Request.Path}";
+            // Kestrel rejects an oversized chunked body itself; say what the limit was.
+            if (c.HttpContext.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && c.ProblemDetails.Detail is null)
+            {
+                var limit = c.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize ?? RequestBodyLimitMiddleware.DefaultLimit;
+                c.ProblemDetails.Detail = $"The request body is larger than this endpoint accepts: at most {limit} bytes.";
+            }
+        });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull);

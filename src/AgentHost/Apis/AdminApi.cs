@@ -52,18 +52,8 @@ public static class AdminApi
             new CreateMerchantResponse(merchant.Id, created.SecretKey, created.PublishableKey));
     }
 
-    public static async Task<Ok<Page<MerchantDto>>> ListMerchants(AgentsDbContext db, int? limit, Guid? after, CancellationToken cancellationToken)
-    {
-        var take = Paging.Clamp(limit);
-        var query = db.Merchants.AsNoTracking();
-        if (after is { } cursor)
-        {
-            query = query.Where(m => m.Id.CompareTo(cursor) > 0);
-        }
-
-        var rows = await query.OrderBy(m => m.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.From(rows.ConvertAll(MerchantDto.From), take, m => m.Id));
-    }
+    public static async Task<Ok<Page<MerchantDto>>> ListMerchants(AgentsDbContext db, int? limit, Guid? after, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Merchants.ToPageAsync(limit, after, MerchantDto.From, cancellationToken));
 
     public static async Task<Results<Ok<MerchantDto>, NotFound>> GetMerchant(Guid id, AgentsDbContext db, CancellationToken cancellationToken)
     {

@@ -19,22 +19,9 @@ public static class ConversationsApi
     public static async Task<Ok<Page<ConversationDto>>> ListConversations(
         AgentsDbContext db, int? limit, Guid? after, Guid? customerId, CancellationToken cancellationToken)
     {
-        var take = Paging.Clamp(limit);
-        var query = db.Conversations.AsNoTracking();
-        if (customerId is { } customer)
-        {
-            query = query.Where(c => c.CustomerId == customer);
-        }
-
-        if (after is { } cursor)
-        {
-            query = query.Where(c => c.Id.CompareTo(cursor) < 0);
-        }
-
-        var rows = await query.OrderByDescending(c => c.Id).Take(take + 1)
-            .Select(c => new ConversationDto(c.Id, c.CustomerId, c.Channel, c.Language, c.CreatedAt, c.LastMessageAt, null))
-            .ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.From(rows, take, c => c.Id));
+        var query = customerId is { } customer ? db.Conversations.Where(c => c.CustomerId == customer) : db.Conversations;
+        return TypedResults.Ok(await query.ToPageAsync(limit, after,
+            c => new ConversationDto(c.Id, c.CustomerId, c.Channel, c.Language, c.CreatedAt, c.LastMessageAt, null), cancellationToken, newestFirst: true));
     }
 
     public static async Task<Results<Ok<ConversationDto>, NotFound>> GetConversation(Guid id, AgentsDbContext db, CancellationToken cancellationToken)

@@ -20,18 +20,8 @@ public static class CustomersApi
         return app;
     }
 
-    public static async Task<Ok<Page<CustomerDto>>> ListCustomers(AgentsDbContext db, int? limit, Guid? after, CancellationToken cancellationToken)
-    {
-        var take = Paging.Clamp(limit);
-        var query = db.Customers.AsNoTracking();
-        if (after is { } cursor)
-        {
-            query = query.Where(c => c.Id.CompareTo(cursor) > 0);
-        }
-
-        var rows = await query.OrderBy(c => c.Id).Take(take + 1).ToListAsync(cancellationToken);
-        return TypedResults.Ok(Paging.From(rows.ConvertAll(CustomerDto.From), take, c => c.Id));
-    }
+    public static async Task<Ok<Page<CustomerDto>>> ListCustomers(AgentsDbContext db, int? limit, Guid? after, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await db.Customers.ToPageAsync(limit, after, CustomerDto.From, cancellationToken));
 
     public static async Task<Results<Ok<CustomerDto>, NotFound>> GetCustomer(Guid id, AgentsDbContext db, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
 
 namespace Agents.AgentHost.Infrastructure;
 
@@ -89,8 +90,21 @@ public static class Paging
     public const int DefaultLimit = 50;
     public const int MaxLimit = 200;
 
-    public static int Clamp(int? limit) => Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
+    /// <summary>One page after the cursor, oldest first (or newest first); fetches one extra row to know if more exist.</summary>
+    public static async Task<Page<TDto>> ToPageAsync<T, TDto>(this IQueryable<T> query, int? limit, Guid? after, Func<T, TDto> map,
+        CancellationToken cancellationToken, bool newestFirst = false)
+        where T : class, Data.Entities.IEntity
+    {
+        var take = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
+        if (after is { } cursor)
+        {
+            query = newestFirst ? query.Where(e => e.Id.CompareTo(cursor) < 0) : query.Where(e => e.Id.CompareTo(cursor) > 0);
+        }
 
-    public static Page<T> From<T>(List<T> rows, int limit, Func<T, Guid> id) =>
-        rows.Count > limit ? new Page<T>(rows[..limit], id(rows[limit - 1])) : new Page<T>(rows, null);
+        var rows = await (newestFirst ? query.OrderByDescending(e => e.Id) : query.OrderBy(e => e.Id))
+            .Take(take + 1).AsNoTracking().ToListAsync(cancellationToken);
+        return rows.Count > take
+            ? new Page<TDto>(rows[..take].ConvertAll(r => map(r)), rows[take - 1].Id)
+            : new Page<TDto>(rows.ConvertAll(r => map(r)), null);
+    }
 }

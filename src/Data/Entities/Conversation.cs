@@ -1,6 +1,6 @@
 namespace Agents.Data.Entities;
 
-public sealed class Conversation : ITenantEntity
+public sealed class Conversation : IEntity, ITenantEntity
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid MerchantId { get; set; }

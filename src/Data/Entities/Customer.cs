@@ -1,6 +1,6 @@
 namespace Agents.Data.Entities;
 
-public sealed class Customer : ITenantEntity
+public sealed class Customer : IEntity, ITenantEntity
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid MerchantId { get; set; }

@@ -1,6 +1,6 @@
 namespace Agents.Data.Entities;
 
-public sealed class Merchant
+public sealed class Merchant : IEntity
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public required string Name { get; set; }
