@@ -196,8 +196,10 @@ public static class LocalPostgres
             Database = database,
         }.ConnectionString;
 
+    // One-off administrative connections are never pooled: a pooled connection would outlive a
+    // cluster restart and fail the next call with 57P01 (terminated by administrator command).
     private static string Admin(LocalPostgresOptions options, string passwordFile) =>
-        ConnectionString(options, passwordFile, "postgres");
+        new NpgsqlConnectionStringBuilder(ConnectionString(options, passwordFile, "postgres")) { Pooling = false }.ConnectionString;
 
     private static bool HasPgvector(string bin, int major)
     {
