@@ -90,6 +90,8 @@ public static class Extensions
         app.MapMerchantApi();
         app.MapCustomersApi();
         app.MapConversationsApi();
+        app.MapDocumentsApi();
+        app.MapCatalogApi();
         return app;
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Agents.AgentHost.Auth;
 using Agents.Data;
 using Agents.Data.Entities;
+using Agents.Retrieval.Indexing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -105,8 +106,16 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
         }
 
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(merchant.Id);
-        var products = await UpsertProductsAsync(db, merchant.Id, cancellationToken);
-        await UpsertDocumentsAsync(db, cancellationToken);
+        var step = System.Diagnostics.Stopwatch.GetTimestamp();
+        var (products, productDocuments) = await UpsertProductsAsync(db, merchant.Id, cancellationToken);
+        logger.LogInformation("Demo catalogue: {Products} products upserted in {Elapsed:F0} ms", products.Count, System.Diagnostics.Stopwatch.GetElapsedTime(step).TotalMilliseconds);
+        step = System.Diagnostics.Stopwatch.GetTimestamp();
+        var documents = ReadSeed<List<DocumentSeed>>("documents.json")
+            .Select(d => new DocumentInput(d.Type, d.Title, d.Body, d.Language, SourceId: d.SourceId));
+        var indexed = await scope.ServiceProvider.GetRequiredService<DocumentStore>()
+            .UpsertAsync(merchant.Id, [.. productDocuments, .. documents], cancellationToken);
+        logger.LogInformation("Demo catalogue indexed: {Documents} documents, {Chunks} chunks in {Elapsed:F0} ms",
+            indexed.Count, indexed.Sum(d => d.Chunks), System.Diagnostics.Stopwatch.GetElapsedTime(step).TotalMilliseconds);
         if (!await db.Customers.AnyAsync(cancellationToken))
         {
             await SeedHistoryAsync(merchant.Id, products, cancellationToken);
@@ -141,7 +150,8 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
             hash.AppendData(buffer.ToArray());
         }
 
-        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(DemoOrderGenerator.Version));
+        // The indexing scheme is part of the seed: bump when product documents or chunking change.
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{DemoOrderGenerator.Version}/index-1"));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
@@ -150,7 +160,8 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
 
     private sealed record DocumentSeed(string Type, string SourceId, string Language, string Title, string Body);
 
-    private static async Task<List<DemoOrderGenerator.ProductRef>> UpsertProductsAsync(AgentsDbContext db, Guid merchantId, CancellationToken cancellationToken)
+    private static async Task<(List<DemoOrderGenerator.ProductRef> Refs, List<DocumentInput> Documents)> UpsertProductsAsync(
+        AgentsDbContext db, Guid merchantId, CancellationToken cancellationToken)
     {
         var seeds = ReadSeed<List<ProductSeed>>("products.json");
         var existing = await db.Products.Include(p => p.Translations).ToDictionaryAsync(p => p.Sku, cancellationToken);
@@ -183,29 +194,9 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        return existing.Values.OrderBy(p => p.Sku, StringComparer.Ordinal)
-            .Select(p => new DemoOrderGenerator.ProductRef(p.Id, p.Sku, p.Translations.First(t => t.Language == "it").Name, p.Category, p.Price))
-            .ToList();
-    }
-
-    private static async Task UpsertDocumentsAsync(AgentsDbContext db, CancellationToken cancellationToken)
-    {
-        var seeds = ReadSeed<List<DocumentSeed>>("documents.json");
-        var existing = await db.Documents.Where(d => d.SourceId != null)
-            .ToDictionaryAsync(d => (d.Type, d.SourceId!, d.Language), cancellationToken);
-        foreach (var seed in seeds)
-        {
-            if (!existing.TryGetValue((seed.Type, seed.SourceId, seed.Language), out var document))
-            {
-                document = new Document { Type = seed.Type, SourceId = seed.SourceId, Language = seed.Language, Title = "", Body = "" };
-                db.Documents.Add(document);
-            }
-
-            document.Title = seed.Title;
-            document.Body = seed.Body;
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
+        var ordered = existing.Values.OrderBy(p => p.Sku, StringComparer.Ordinal).ToList();
+        return (ordered.ConvertAll(p => new DemoOrderGenerator.ProductRef(p.Id, p.Sku, p.Translations.First(t => t.Language == "it").Name, p.Category, p.Price)),
+            ordered.SelectMany(p => Infrastructure.Validation.Languages.Select(language => Apis.ProductDocuments.For(p, language))).ToList());
     }
 
     private async Task SeedHistoryAsync(Guid merchantId, List<DemoOrderGenerator.ProductRef> products, CancellationToken cancellationToken)
