@@ -12,6 +12,9 @@ public sealed class RetrievalOptions
 
     public OpenAiEmbeddingOptions OpenAi { get; set; } = new();
 
+    /// <summary>Embedding batches computed at once while indexing (local encoder: one core each).</summary>
+    public int EmbeddingParallelism { get; set; } = Environment.ProcessorCount;
+
     public int ChunkTokens { get; set; } = 128;
     public int ChunkOverlapTokens { get; set; } = 24;
 
@@ -31,6 +34,12 @@ public sealed class RetrievalOptions
     /// model does not understand (see <c>IEmbeddingModel.Understands</c>); 1 for the others.
     /// </summary>
     public double ForeignVectorWeight { get; set; } = 0.5;
+
+    /// <summary>Queries of at most this many words also get fuzzy (trigram) matching on titles.</summary>
+    public int TitleMatchMaxWords { get; set; } = 5;
+
+    /// <summary>maintenance_work_mem for building the HNSW index (pgvector builds slowly on disk when the graph does not fit).</summary>
+    public string IndexBuildMemory { get; set; } = "512MB";
 
     /// <summary>HNSW ef_search (pgvector default 40).</summary>
     public int EfSearch { get; set; } = 40;

@@ -45,8 +45,8 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource, IEmbeddingModel m
             return (Input: d, Language: language, Detected: detected, Chunks: chunks);
         }).ToList();
 
-        var texts = prepared.SelectMany(p => p.Chunks.Select(c => $"{p.Input.Title}\n{c.Text}")).ToList();
-        var vectors = await EmbedAsync(texts, cancellationToken);
+        var texts = prepared.SelectMany(p => p.Chunks.Select(c => ChunkText(p.Input.Title, c.Text))).ToList();
+        var vectors = await EmbedAsync(merchantId, prepared.Select(p => p.Input), texts, cancellationToken);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -55,19 +55,19 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource, IEmbeddingModel m
         foreach (var (input, language, detected, chunks) in prepared)
         {
             var (id, created) = await UpsertRowAsync(connection, transaction, merchantId, input, language, detected, cancellationToken);
-            await using (var clear = new NpgsqlCommand("DELETE FROM document_chunks WHERE merchant_id = @m AND document_id = @d", connection, transaction))
-            {
-                clear.Parameters.AddWithValue("m", merchantId);
-                clear.Parameters.AddWithValue("d", id);
-                await clear.ExecuteNonQueryAsync(cancellationToken);
-            }
 
+            // Old chunks out, new chunks in: one round trip per document.
+            await using var batch = new NpgsqlBatch(connection, transaction);
+            var clear = new NpgsqlBatchCommand("DELETE FROM document_chunks WHERE merchant_id = @m AND document_id = @d");
+            clear.Parameters.AddWithValue("m", merchantId);
+            clear.Parameters.AddWithValue("d", id);
+            batch.BatchCommands.Add(clear);
             foreach (var chunk in chunks)
             {
-                await using var insert = new NpgsqlCommand("""
+                var insert = new NpgsqlBatchCommand("""
                     INSERT INTO document_chunks (id, merchant_id, document_id, ordinal, type, language, title, content, token_count, model, embedding)
                     VALUES (@id, @m, @d, @o, @type, @lang, @title, @content, @tokens, @model, @v::real[]::vector)
-                    """, connection, transaction);
+                    """);
                 insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
                 insert.Parameters.AddWithValue("m", merchantId);
                 insert.Parameters.AddWithValue("d", id);
@@ -79,9 +79,10 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource, IEmbeddingModel m
                 insert.Parameters.AddWithValue("tokens", chunk.TokenCount);
                 insert.Parameters.AddWithValue("model", model.ModelId);
                 insert.Parameters.Add(new NpgsqlParameter("v", NpgsqlDbType.Array | NpgsqlDbType.Real) { Value = vectors[vectorIndex++] });
-                await insert.ExecuteNonQueryAsync(cancellationToken);
+                batch.BatchCommands.Add(insert);
             }
 
+            await batch.ExecuteNonQueryAsync(cancellationToken);
             results.Add(new UpsertedDocument(id, created, language, chunks.Count));
         }
 
@@ -141,18 +142,63 @@ public sealed class DocumentStore(NpgsqlDataSource dataSource, IEmbeddingModel m
         }
     }
 
+    private static string ChunkText(string title, string content) => $"{title}\n{content}";
+
+    /// <summary>
+    /// Vectors for the chunk texts of documents about to be upserted. A chunk whose exact text
+    /// the same source already has under this model keeps its vector, so re-syncing an unchanged
+    /// catalogue embeds nothing.
+    /// </summary>
+    private async Task<float[][]> EmbedAsync(Guid merchantId, IEnumerable<DocumentInput> documents, List<string> texts, CancellationToken cancellationToken)
+    {
+        var sources = documents.Where(d => d.SourceId is not null).Select(d => d.SourceId!).Distinct().ToArray();
+        var known = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        if (sources.Length > 0)
+        {
+            await using var select = dataSource.CreateCommand("""
+                SELECT c.title || E'\n' || c.content, c.embedding::real[]
+                FROM document_chunks c JOIN documents d ON d.id = c.document_id AND d.merchant_id = @m
+                WHERE c.merchant_id = @m AND c.model = @model AND d.source_id = ANY(@sources)
+                """);
+            select.Parameters.AddWithValue("m", merchantId);
+            select.Parameters.AddWithValue("model", model.ModelId);
+            select.Parameters.AddWithValue("sources", sources);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                known.TryAdd(reader.GetString(0), reader.GetFieldValue<float[]>(1));
+            }
+        }
+
+        var missing = texts.Where(t => !known.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
+        var fresh = await EmbedAsync(missing, cancellationToken);
+        for (var i = 0; i < missing.Count; i++)
+        {
+            known[missing[i]] = fresh[i];
+        }
+
+        return texts.Select(t => known[t]).ToArray();
+    }
+
+    /// <summary>
+    /// Embeds in batches spread over <see cref="RetrievalOptions.EmbeddingParallelism"/> workers:
+    /// the local encoder is single-threaded per call, a hosted endpoint takes concurrent requests.
+    /// </summary>
     private async Task<float[][]> EmbedAsync(List<string> texts, CancellationToken cancellationToken)
     {
         var vectors = new float[texts.Count][];
-        for (var start = 0; start < texts.Count; start += EmbeddingBatch)
+        var workers = Math.Max(1, options.Value.EmbeddingParallelism);
+        var batch = Math.Clamp((texts.Count + workers - 1) / workers, 1, EmbeddingBatch);
+        var starts = Enumerable.Range(0, (texts.Count + batch - 1) / batch).Select(i => i * batch);
+        await Parallel.ForEachAsync(starts, new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellationToken }, async (start, token) =>
         {
-            var slice = texts.Skip(start).Take(EmbeddingBatch).ToList();
-            var embeddings = await model.Generator.GenerateAsync(slice, cancellationToken: cancellationToken);
+            var slice = texts.GetRange(start, Math.Min(batch, texts.Count - start));
+            var embeddings = await model.Generator.GenerateAsync(slice, cancellationToken: token);
             for (var i = 0; i < embeddings.Count; i++)
             {
                 vectors[start + i] = embeddings[i].Vector.ToArray();
             }
-        }
+        });
 
         return vectors;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Agents.Retrieval.Indexing;
@@ -11,8 +12,15 @@ namespace Agents.Retrieval.Indexing;
 /// background) any chunk another model wrote, so search never compares vectors of two models.
 /// </summary>
 public sealed partial class EmbeddingIndex(NpgsqlDataSource dataSource, IEmbeddingModel model, DocumentStore store,
-    ILogger<EmbeddingIndex> logger) : BackgroundService
+    IOptions<RetrievalOptions> options, ILogger<EmbeddingIndex> logger) : BackgroundService
 {
+    private string MemorySetting() => IndexMemory().IsMatch(options.Value.IndexBuildMemory)
+        ? options.Value.IndexBuildMemory
+        : throw new InvalidOperationException($"Retrieval:IndexBuildMemory '{options.Value.IndexBuildMemory}' is not a size such as 512MB or 1GB.");
+
+    [GeneratedRegex("^[0-9]{1,6}(kB|MB|GB)$")]
+    private static partial Regex IndexMemory();
+
     public static string Literal(string modelId)
     {
         if (!SafeModelId().IsMatch(modelId))
@@ -32,15 +40,23 @@ public sealed partial class EmbeddingIndex(NpgsqlDataSource dataSource, IEmbeddi
             : $"{name[..50]}_{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)))[..12]}";
     }
 
+    /// <summary>
+    /// Creates this model's partial HNSW index when missing. The build gets its own
+    /// maintenance_work_mem: when the graph does not fit, pgvector builds it on disk many times slower.
+    /// </summary>
     public async Task EnsureIndexAsync(CancellationToken cancellationToken)
     {
         var dims = model.Dimensions.ToString(CultureInfo.InvariantCulture);
-        await using var command = dataSource.CreateCommand($"""
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand($"""
+            SET LOCAL maintenance_work_mem = '{MemorySetting().Replace("'", "", StringComparison.Ordinal)}';
             CREATE INDEX IF NOT EXISTS {IndexName(model.ModelId, model.Dimensions)} ON document_chunks
             USING hnsw ((embedding::vector({dims})) vector_cosine_ops) WHERE model = {Literal(model.ModelId)}
-            """);
+            """, connection, transaction);
         command.CommandTimeout = 0;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public override async Task StartAsync(CancellationToken cancellationToken)

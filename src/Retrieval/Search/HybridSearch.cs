@@ -62,6 +62,7 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
         var vectorWeight = queryLanguage == LanguageDetector.Undetermined || model.Understands(queryLanguage) ? 1.0 : settings.ForeignVectorWeight;
         var useVector = vector is not null && (query.Mode is SearchMode.Hybrid or SearchMode.Vector);
         var useText = query.Mode is SearchMode.Hybrid or SearchMode.Text;
+        var titleMatch = text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= settings.TitleMatchMaxWords;
 
         // The model id and dimension are part of the SQL text (not parameters) so the planner can
         // use that model's partial HNSW index; both come from configuration and are sanitised.
@@ -69,7 +70,7 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
         var modelLiteral = EmbeddingIndex.Literal(model.ModelId);
         var filters = "c.merchant_id = @m" + (query.Type is null ? "" : " AND c.type = @type") + (query.Language is null ? "" : " AND c.language = @lang");
         var sql = $"""
-            WITH q AS (
+            WITH q AS MATERIALIZED (
                 SELECT or_query(agents_ts_config('it'), @q) AS it, or_query(agents_ts_config('en'), @q) AS en,
                        or_query(agents_ts_config('es'), @q) AS es, agents_fold(@q) AS folded
             ),
@@ -82,16 +83,26 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
                     LIMIT @n) v
             ),
             fts AS (
-                SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.search, ql.tsq) DESC, c.id) AS r
-                FROM document_chunks c CROSS JOIN q
-                CROSS JOIN LATERAL (SELECT CASE c.language WHEN 'it' THEN q.it WHEN 'es' THEN q.es ELSE q.en END AS tsq) ql
-                WHERE {(useText ? "" : "false AND ")}{filters} AND c.search @@ ql.tsq
-                ORDER BY r LIMIT @n
+                -- One branch per language so each matches its own tsquery through the GIN index
+                -- (a per-row CASE would force a scan of all the merchant's chunks).
+                SELECT id, row_number() OVER (ORDER BY rank DESC, id) AS r FROM (
+                    SELECT c.id, ts_rank_cd(c.search, (SELECT it FROM q)) AS rank FROM document_chunks c
+                    WHERE {(useText ? "" : "false AND ")}{filters} AND c.language = 'it' AND c.search @@ (SELECT it FROM q)
+                    UNION ALL
+                    SELECT c.id, ts_rank_cd(c.search, (SELECT es FROM q)) FROM document_chunks c
+                    WHERE {(useText ? "" : "false AND ")}{filters} AND c.language = 'es' AND c.search @@ (SELECT es FROM q)
+                    UNION ALL
+                    SELECT c.id, ts_rank_cd(c.search, (SELECT en FROM q)) FROM document_chunks c
+                    WHERE {(useText ? "" : "false AND ")}{filters} AND c.language NOT IN ('it', 'es') AND c.search @@ (SELECT en FROM q)
+                ) matched
+                ORDER BY rank DESC, id LIMIT @n
             ),
             trg AS (
-                SELECT c.id, row_number() OVER (ORDER BY word_similarity(q.folded, c.title_folded) DESC, c.id) AS r
-                FROM document_chunks c CROSS JOIN q
-                WHERE {(useText ? "" : "false AND ")}{filters} AND q.folded <% c.title_folded
+                -- Fuzzy title match, for short name-like queries ("tuminia spagetti"); a long
+                -- message's trigrams would match every title a little.
+                SELECT c.id, row_number() OVER (ORDER BY word_similarity((SELECT folded FROM q), c.title_folded) DESC, c.id) AS r
+                FROM document_chunks c
+                WHERE {(useText && titleMatch ? "" : "false AND ")}{filters} AND (SELECT folded FROM q) <% c.title_folded
                 ORDER BY r LIMIT @n
             ),
             fused AS (
