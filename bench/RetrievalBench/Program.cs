@@ -46,7 +46,7 @@ var search = new HybridSearch(dataSource, model, detector, options);
 var index = new EmbeddingIndex(dataSource, model, store, options, NullLogger<EmbeddingIndex>.Instance);
 
 Say($"# Retrieval benchmark — {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, model {model.ModelId}");
-Say($"corpus words: demo shop vocabulary, Zipf-distributed; {queryCount} queries per size");
+Say($"corpus: sentences of 5–13 words from the demo shop's vocabulary per language (it/en/es in turn), Zipf-distributed; {queryCount} queries per size");
 var sentences = Vocabulary.Sentences(2_000, seed: 7);
 
 // Encoder alone (the floor for ingestion and for query embedding).
@@ -64,7 +64,7 @@ Say($"encoder alone: {encoderRate:F0} sentences/s (batches of 64)");
 // encoder alone on the same texts, one core.
 var merchant = await Setup.MerchantAsync(dataSource, "bench");
 var documents = Enumerable.Range(0, 400).Select(i => new DocumentInput("faq", $"Question {i}: {sentences[i]}",
-    string.Join(' ', sentences.Skip(400 + i * 3).Take(3)), i % 3 == 0 ? null : "en")).ToList();
+    string.Join(' ', sentences.Skip(400 + i * 3).Take(3)), i % 2 == 0 ? null : Vocabulary.Languages[i % 3])).ToList();
 watch.Restart();
 foreach (var batch in documents.Select(d => $"{d.Title}\n{d.Body}").Chunk(64))
 {
@@ -91,7 +91,7 @@ foreach (var batch in queryTexts.Chunk(64))
 }
 
 Say("");
-Say("| chunks | HNSW build | recall@10 (ef_search 40) | bare pgvector top-10 p50 / p99 | hybrid, vector given p50 / p99 | hybrid with embedding p50 / p99 | encoder alone p50 / p99 |");
+Say($"| chunks | HNSW build | recall@10 at ef_search {string.Join(" / ", EfSearchValues())} | bare pgvector top-10 p50 / p99 (ef_search {options.Value.EfSearch}) | hybrid, vector given p50 / p99 | hybrid with embedding p50 / p99 | encoder alone p50 / p99 |");
 Say("|---:|---:|---:|---:|---:|---:|---:|");
 foreach (var size in sizes)
 {
@@ -109,15 +109,30 @@ foreach (var size in sizes)
     }
 
     var probes = await Setup.ProbesAsync(dataSource, target, queryCount, seed: size);
-    double recall = 0;
-    var bare = new List<double>();
+    var exact = new List<List<Guid>>();
     foreach (var probe in probes)
     {
-        var exact = await Setup.TopAsync(dataSource, target, probe, exact: true);
-        watch.Restart();
-        var approximate = await Setup.TopAsync(dataSource, target, probe, exact: false);
-        bare.Add(watch.Elapsed.TotalMilliseconds);
-        recall += exact.Intersect(approximate).Count() / 10.0;
+        exact.Add(await Setup.TopAsync(dataSource, target, probe, exact: true));
+    }
+
+    var recalls = new List<string>();
+    var bare = new List<double>();
+    foreach (var ef in EfSearchValues())
+    {
+        double recall = 0;
+        for (var p = 0; p < probes.Count; p++)
+        {
+            watch.Restart();
+            var approximate = await Setup.TopAsync(dataSource, target, probes[p], exact: false, ef);
+            if (ef == options.Value.EfSearch)
+            {
+                bare.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            recall += exact[p].Intersect(approximate).Count() / 10.0;
+        }
+
+        recalls.Add($"{recall / probes.Count:F3}");
     }
 
     var given = new List<double>();
@@ -136,12 +151,14 @@ foreach (var size in sizes)
         encoder.Add(watch.Elapsed.TotalMilliseconds);
     }
 
-    Say($"| {size:N0} | {build.TotalSeconds:F1} s | {recall / probes.Count:F3} | {P(bare, 50):F2} / {P(bare, 99):F2} ms | {P(given, 50):F2} / {P(given, 99):F2} ms | {P(full, 50):F2} / {P(full, 99):F2} ms | {P(encoder, 50):F2} / {P(encoder, 99):F2} ms |");
+    Say($"| {size:N0} | {build.TotalSeconds:F1} s | {string.Join(" / ", recalls)} | {P(bare, 50):F2} / {P(bare, 99):F2} ms | {P(given, 50):F2} / {P(given, 99):F2} ms | {P(full, 50):F2} / {P(full, 99):F2} ms | {P(encoder, 50):F2} / {P(encoder, 99):F2} ms |");
 }
 
 Directory.CreateDirectory(Path.Combine(Path.GetDirectoryName(root)!, "bench", "results"));
 await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(root)!, "bench", "results", "retrieval.md"), report.ToString());
 return;
+
+static int[] EfSearchValues() => [40, 100, 200];
 
 static double P(List<double> values, int percentile)
 {
@@ -156,18 +173,27 @@ string Arg(string name, string fallback)
 }
 
 /// <summary>
-/// Synthetic text with the demo shop's own words (documents and products in it/en/es, a few
-/// thousand distinct words) drawn with a Zipf distribution, so term frequencies look like a real
-/// catalogue rather than a hundred words repeated.
+/// Synthetic text in one language at a time, from the demo shop's own words in that language
+/// (documents and products, a few thousand distinct words) drawn with a Zipf distribution, so
+/// term frequencies and stop words look like a real catalogue rather than a hundred words repeated.
 /// </summary>
 internal static partial class Vocabulary
 {
-    private static readonly Lazy<string[]> Words = new(Load);
+    public static readonly string[] Languages = ["it", "en", "es"];
+    private static readonly Lazy<Dictionary<string, string[]>> Words = new(Load);
 
+    /// <summary>Sentences whose i-th is in <c>Languages[i % 3]</c>.</summary>
     public static List<string> Sentences(int count, int seed)
     {
-        var words = Words.Value;
         var random = new Random(seed);
+        var samplers = Languages.ToDictionary(l => l, l => Sampler(Words.Value[l], random));
+        return Enumerable.Range(0, count)
+            .Select(i => string.Join(' ', Enumerable.Range(0, random.Next(5, 14)).Select(_ => samplers[Languages[i % 3]]())))
+            .ToList();
+    }
+
+    private static Func<string> Sampler(string[] words, Random random)
+    {
         var cumulative = new double[words.Length];
         var sum = 0.0;
         for (var i = 0; i < words.Length; i++)
@@ -176,52 +202,43 @@ internal static partial class Vocabulary
             cumulative[i] = sum;
         }
 
-        string Draw()
+        return () =>
         {
             var index = Array.BinarySearch(cumulative, random.NextDouble() * sum);
             return words[index < 0 ? ~index : index];
-        }
-
-        return Enumerable.Range(0, count).Select(_ => string.Join(' ', Enumerable.Range(0, random.Next(5, 14)).Select(_ => Draw()))).ToList();
+        };
     }
 
-    private static string[] Load()
+    private static Dictionary<string, string[]> Load()
     {
         var folder = Path.Combine(Directory.GetCurrentDirectory(), "src", "AgentHost", "Demo", "Data");
-        var text = new StringBuilder();
-        foreach (var file in new[] { "documents.json", "products.json" })
+        var text = Languages.ToDictionary(l => l, _ => new StringBuilder());
+        using (var documents = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "documents.json"))))
         {
-            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, file)));
-            Collect(json.RootElement, text); // string values only, not the JSON keys
+            foreach (var document in documents.RootElement.EnumerateArray())
+            {
+                text[document.GetProperty("language").GetString()!].Append(document.GetProperty("title").GetString()).Append(' ')
+                    .Append(document.GetProperty("body").GetString()).Append(' ');
+            }
+        }
+
+        using (var products = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "products.json"))))
+        {
+            foreach (var product in products.RootElement.EnumerateArray())
+            {
+                foreach (var field in new[] { "name", "description" })
+                {
+                    foreach (var translation in product.GetProperty(field).EnumerateObject())
+                    {
+                        text[translation.Name].Append(translation.Value.GetString()).Append(' ');
+                    }
+                }
+            }
         }
 
         // Most frequent first, so the Zipf rank follows the real frequency.
-        return WordPattern().Matches(text.ToString()).Select(m => m.Value.ToLowerInvariant()).Where(w => w.Length > 2)
-            .GroupBy(w => w).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToArray();
-    }
-
-    private static void Collect(System.Text.Json.JsonElement element, StringBuilder text)
-    {
-        switch (element.ValueKind)
-        {
-            case System.Text.Json.JsonValueKind.String:
-                text.Append(element.GetString()).Append(' ');
-                break;
-            case System.Text.Json.JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    Collect(item, text);
-                }
-
-                break;
-            case System.Text.Json.JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    Collect(property.Value, text);
-                }
-
-                break;
-        }
+        return text.ToDictionary(t => t.Key, t => WordPattern().Matches(t.Value.ToString()).Select(m => m.Value.ToLowerInvariant())
+            .GroupBy(w => w).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => g.Key).ToArray());
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\p{L}+")]
@@ -264,7 +281,7 @@ internal static class Setup
             var center = centers[random.Next(centers.Length)];
             var vector = Unit(center.Select(c => c + 0.6f * Gaussian(random) / MathF.Sqrt(512)).ToArray());
             var text = sentences[i];
-            await copy.WriteLineAsync(string.Join('\t', Guid.CreateVersion7(), merchant, documentIds[i / 10], i % 10, "faq", "en", text[..Math.Min(40, text.Length)], text, 12, modelId,
+            await copy.WriteLineAsync(string.Join('\t', Guid.CreateVersion7(), merchant, documentIds[i / 10], i % 10, "faq", Vocabulary.Languages[i % 3], text[..Math.Min(40, text.Length)], text, 12, modelId,
                 "[" + string.Join(',', vector.Select(v => v.ToString("G6", CultureInfo.InvariantCulture))) + "]"));
         }
     }
@@ -286,11 +303,11 @@ internal static class Setup
         return probes;
     }
 
-    public static async Task<List<Guid>> TopAsync(NpgsqlDataSource dataSource, Guid merchant, float[] vector, bool exact)
+    public static async Task<List<Guid>> TopAsync(NpgsqlDataSource dataSource, Guid merchant, float[] vector, bool exact, int efSearch = 0)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
-        var settings = exact ? "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off" : "SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = 40";
+        var settings = exact ? "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off" : $"SET LOCAL hnsw.iterative_scan = relaxed_order; SET LOCAL hnsw.ef_search = {efSearch}";
         await new NpgsqlCommand(settings, connection, transaction).ExecuteNonQueryAsync();
         await using var command = new NpgsqlCommand("""
             SELECT id FROM (SELECT id, embedding::vector(512) <=> @v::real[]::vector(512) AS d FROM document_chunks

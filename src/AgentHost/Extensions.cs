@@ -46,7 +46,13 @@ public static class Extensions
             .AddPolicy(AgentPolicies.Admin, p => p.RequireClaim(AgentClaims.Admin, "true"))
             .AddPolicy(AgentPolicies.SecretKey, p => p
                 .RequireClaim(AgentClaims.KeyKind, ApiKeyFormat.Secret)
-                .RequireClaim(AgentClaims.MerchantStatus, Data.Entities.MerchantStatus.Active, Data.Entities.MerchantStatus.Trial));
+                .RequireClaim(AgentClaims.MerchantStatus, Data.Entities.MerchantStatus.Active, Data.Entities.MerchantStatus.Trial))
+            .AddPolicy(AgentPolicies.Chat, p => p
+                .RequireClaim(AgentClaims.MerchantStatus, Data.Entities.MerchantStatus.Active, Data.Entities.MerchantStatus.Trial)
+                .RequireAssertion(context => context.User.HasClaim(AgentClaims.KeyKind, ApiKeyFormat.Secret)
+                    || context.User.HasClaim(AgentClaims.KeyKind, ApiKeyFormat.Publishable)
+                    && context.Resource is HttpContext http && http.Request.Headers.Origin.ToString() is { Length: > 0 } origin
+                    && context.User.HasClaim(AgentClaims.AllowedOrigin, origin)));
 
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
         services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -71,6 +77,16 @@ public static class Extensions
         }));
 
         services.AddScoped<MerchantProvisioning>();
+        Plugins.ToolCatalog.AddPlugins(services);
+        services.AddSingleton<Runtime.Invocation.ToolLoop>();
+        services.AddOptions<Chat.ModelsOptions>().BindConfiguration(Chat.ModelsOptions.Section);
+        services.AddHttpClient();
+        services.AddSingleton<Chat.AssistantModels>();
+        services.AddScoped<Chat.ChatPipeline>();
+        services.AddCors(o => o.AddPolicy(Chat.ChatApi.ChatCors, p => p
+            .SetIsOriginAllowed(_ => true)
+            .WithHeaders("Authorization", "X-Api-Key", "Content-Type", "Accept")
+            .WithMethods("GET", "POST", "DELETE")));
         builder.AddDemoMerchant();
         services.AddHostedService<StartupBanner>();
         return builder;
@@ -78,9 +94,13 @@ public static class Extensions
 
     public static WebApplication UseAgentHost(this WebApplication app)
     {
+        // Load and validate the prompts and train the local model now: a broken prompt file stops
+        // the host at start-up with file:line errors, and the first chat does not pay for training.
+        app.Services.GetRequiredService<Chat.AssistantModels>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>();
+        app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
 
@@ -92,6 +112,7 @@ public static class Extensions
         app.MapConversationsApi();
         app.MapDocumentsApi();
         app.MapCatalogApi();
+        Chat.ChatApi.MapChatApi(app);
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Agents.AgentHost.Apis;
@@ -31,6 +32,7 @@ public class AgentsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Agents", ConnectionString);
         builder.UseSetting("Admin:ApiKey", AdminKey);
         builder.UseSetting("Demo:Enabled", "false");
+        builder.ConfigureLogging(logging => logging.AddProvider(new TestOutputLoggerProvider()));
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

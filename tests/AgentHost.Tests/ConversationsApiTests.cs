@@ -20,7 +20,7 @@ public sealed class ConversationsApiTests(AgentsApiFactory factory) : IClassFixt
         {
             for (var i = 0; i < 5; i++)
             {
-                var conversation = new Conversation { Channel = i % 2 == 0 ? "web" : "whatsapp", CustomerId = i < 2 ? customer!.Id : null };
+                var conversation = new Conversation { SessionId = $"s{i}", Channel = i % 2 == 0 ? "widget" : "whatsapp", CustomerId = i < 2 ? customer!.Id : null };
                 db.Conversations.Add(conversation);
                 ids.Add(conversation.Id);
                 await db.SaveChangesAsync(Ct);

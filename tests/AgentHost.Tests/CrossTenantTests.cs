@@ -51,7 +51,7 @@ public sealed class CrossTenantTests(AgentsApiFactory factory) : IClassFixture<A
     public async Task Conversation_OfAnotherMerchant_Returns404AndIsNotListed()
     {
         var (a, b, bMerchant) = await TwoMerchantsAsync();
-        var conversation = new Conversation { Channel = "api", Language = "it" };
+        var conversation = new Conversation { SessionId = "b-session", Channel = "api", Language = "it" };
         await factory.WithTenantAsync(bMerchant.MerchantId, async db =>
         {
             conversation.Messages.Add(new Message { Role = "user", Content = "Ciao!" });

@@ -18,6 +18,8 @@ public static class AgentClaims
     public const string KeyMode = "key_mode";
     public const string MerchantStatus = "merchant_status";
     public const string Admin = "admin";
+    /// <summary>One per origin the merchant allows publishable keys from.</summary>
+    public const string AllowedOrigin = "allowed_origin";
 }
 
 public static class AgentPolicies
@@ -25,6 +27,8 @@ public static class AgentPolicies
     public const string Admin = "admin";
     /// <summary>Server-side merchant APIs: a secret key of an active (or trial) merchant.</summary>
     public const string SecretKey = "secret-key";
+    /// <summary>Chat: a secret key, or a publishable key sent from one of the merchant's allowed origins.</summary>
+    public const string Chat = "chat";
 }
 
 public sealed class AdminOptions
@@ -81,7 +85,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("The API key is not valid.");
         }
 
-        var (keyId, merchantId, kind, mode, _, revoked, lastUsed, status) = stored;
+        var (keyId, merchantId, kind, mode, _, revoked, lastUsed, status, origins) = stored;
         if (revoked)
         {
             return AuthenticateResult.Fail("The API key has been revoked.");
@@ -96,18 +100,20 @@ public sealed class ApiKeyAuthenticationHandler(
             new Claim(AgentClaims.KeyKind, kind),
             new Claim(AgentClaims.KeyMode, mode),
             new Claim(AgentClaims.MerchantStatus, status),
+            .. origins.Select(o => new Claim(AgentClaims.AllowedOrigin, o)),
         ], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(claims), SchemeName));
     }
 
-    private sealed record StoredKey(Guid Id, Guid MerchantId, string Kind, string Mode, byte[] Hash, bool Revoked, DateTimeOffset? LastUsedAt, string MerchantStatus);
+    private sealed record StoredKey(Guid Id, Guid MerchantId, string Kind, string Mode, byte[] Hash, bool Revoked, DateTimeOffset? LastUsedAt, string MerchantStatus,
+        string[] AllowedOrigins);
 
     private async Task<StoredKey?> FindAsync(string prefix)
     {
         // The reader must be disposed exactly once: Npgsql reuses reader objects per pooled
         // connection, so a second dispose can close another request's reader.
         await using var command = dataSource.CreateCommand("""
-            SELECT k.id, k.merchant_id, k.kind, k.mode, k.hash, k.revoked_at IS NOT NULL, k.last_used_at, m.status
+            SELECT k.id, k.merchant_id, k.kind, k.mode, k.hash, k.revoked_at IS NOT NULL, k.last_used_at, m.status, m.allowed_origins
             FROM api_keys k JOIN merchants m ON m.id = k.merchant_id
             WHERE k.prefix = @prefix
             """);
@@ -119,7 +125,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         return new StoredKey(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), reader.GetString(3), (byte[])reader[4],
-            reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7));
+            reader.GetBoolean(5), reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6), reader.GetString(7), reader.GetFieldValue<string[]>(8));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -140,7 +146,9 @@ public sealed class ApiKeyAuthenticationHandler(
             : user.HasClaim(AgentClaims.Admin, "true")
                 ? "The admin key manages merchants under /api/admin; use a merchant's secret key (sk_…) here."
                 : user.HasClaim(AgentClaims.KeyKind, ApiKeyFormat.Publishable)
-                    ? "Publishable keys (pk_…) can only be used for chat from an allowed origin; use a secret key (sk_…)."
+                    ? Request.Path.StartsWithSegments("/chat", StringComparison.OrdinalIgnoreCase)
+                        ? $"Publishable keys (pk_…) only work from the merchant's allowed origins; '{(Request.Headers.Origin.ToString() is { Length: > 0 } origin ? origin : "no Origin header")}' is not one of them."
+                        : "Publishable keys (pk_…) can only be used for chat from an allowed origin; use a secret key (sk_…)."
                     : user.HasClaim(AgentClaims.MerchantStatus, Data.Entities.MerchantStatus.Suspended)
                         ? "The merchant account is suspended."
                         : "This key is not allowed to use this endpoint.";

@@ -61,6 +61,9 @@ internal sealed class MessageConfiguration : IEntityTypeConfiguration<Message>
         builder.ToTable("messages");
         builder.HasIndex(m => m.MerchantId);
         builder.Property(m => m.ToolCalls).HasColumnType("jsonb");
+        builder.Property(m => m.Citations).HasColumnType("jsonb");
+        builder.Property(m => m.Links).HasColumnType("jsonb");
+        builder.Property(m => m.CostUsd).HasPrecision(12, 6);
     }
 }
 

@@ -18,8 +18,11 @@ public enum SearchMode
 
 public sealed record SearchQuery(string Text, int K = 5, string? Type = null, string? Language = null, SearchMode Mode = SearchMode.Hybrid);
 
-/// <summary>Where a hit ranked in each mode (null: not among that mode's candidates).</summary>
-public sealed record SearchRanks(int? Vector, int? Text, int? Title);
+/// <summary>
+/// Where a hit ranked in each mode (null: not among that mode's candidates), and its cosine
+/// distance to the query when the vector mode saw it (0 identical … 2 opposite).
+/// </summary>
+public sealed record SearchRanks(int? Vector, int? Text, int? Title, double? Distance = null);
 
 /// <summary>The hits plus the language the query was detected in.</summary>
 public sealed record SearchResults(string QueryLanguage, IReadOnlyList<SearchHit> Hits);
@@ -75,7 +78,7 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
                        or_query(agents_ts_config('es'), @q) AS es, agents_fold(@q) AS folded
             ),
             vec AS (
-                SELECT id, row_number() OVER (ORDER BY distance) AS r FROM (
+                SELECT id, distance, row_number() OVER (ORDER BY distance) AS r FROM (
                     SELECT c.id, c.embedding::vector({dims}) <=> @v::real[]::vector({dims}) AS distance
                     FROM document_chunks c
                     WHERE {(useVector ? "" : "false AND ")}{filters} AND c.model = {modelLiteral}
@@ -107,13 +110,14 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
             ),
             fused AS (
                 SELECT id, sum(CASE mode WHEN 'v' THEN @vw ELSE 1.0 END / (@k + r)) AS score,
-                       min(r) FILTER (WHERE mode = 'v') AS vr, min(r) FILTER (WHERE mode = 't') AS tr, min(r) FILTER (WHERE mode = 'g') AS gr
-                FROM (SELECT id, r, 'v' AS mode FROM vec UNION ALL SELECT id, r, 't' FROM fts UNION ALL SELECT id, r, 'g' FROM trg) ranked
+                       min(r) FILTER (WHERE mode = 'v') AS vr, min(r) FILTER (WHERE mode = 't') AS tr, min(r) FILTER (WHERE mode = 'g') AS gr,
+                       min(distance) AS distance
+                FROM (SELECT id, r, 'v' AS mode, distance FROM vec UNION ALL SELECT id, r, 't', NULL FROM fts UNION ALL SELECT id, r, 'g', NULL FROM trg) ranked
                 GROUP BY id
             ),
             best AS (
                 -- One hit per document: its best chunk.
-                SELECT DISTINCT ON (c.document_id) c.*, f.score, f.vr, f.tr, f.gr
+                SELECT DISTINCT ON (c.document_id) c.*, f.score, f.vr, f.tr, f.gr, f.distance
                 FROM fused f JOIN document_chunks c ON c.id = f.id
                 ORDER BY c.document_id, f.score DESC
             ),
@@ -129,7 +133,7 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
                 FROM grouped g
                 ORDER BY g.type, g.group_key, (g.language = @ql) DESC, g.score DESC
             )
-            SELECT b.document_id, b.id, b.title, b.content, b.type, b.language, b.source_id, b.group_score, b.vr, b.tr, b.gr,
+            SELECT b.document_id, b.id, b.title, b.content, b.type, b.language, b.source_id, b.group_score, b.vr, b.tr, b.gr, b.distance,
                    ts_headline(agents_ts_config(b.language), b.content,
                                CASE b.language WHEN 'it' THEN q.it WHEN 'es' THEN q.es ELSE q.en END,
                                'MaxWords=40, MinWords=20, StartSel="", StopSel="", MaxFragments=1')
@@ -171,9 +175,9 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                hits.Add(new SearchHit(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), Whitespace().Replace(reader.GetString(11), " ").Trim(),
+                hits.Add(new SearchHit(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), Whitespace().Replace(reader.GetString(12), " ").Trim(),
                     reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), (double)reader.GetDecimal(7),
-                    new SearchRanks(NullableInt(reader, 8), NullableInt(reader, 9), NullableInt(reader, 10))));
+                    new SearchRanks(NullableInt(reader, 8), NullableInt(reader, 9), NullableInt(reader, 10), reader.IsDBNull(11) ? null : reader.GetDouble(11))));
             }
         }
 

@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Agents.AgentHost.Chat;
+
+public sealed record ChatCustomerRequest(string? ExternalId, string? Phone, string? Email, string? Name, string? Language);
+
+public sealed record ChatRequest(string? SessionId, ChatCustomerRequest? Customer, string? Message, string? Channel);
+
+public sealed record ToolCallDto(string Name, JsonElement Arguments, JsonElement Result);
+
+public sealed record CitationDto(Guid DocumentId, string Title, string Snippet);
+
+public sealed record LinkDto(string Purpose, string Url, DateTimeOffset? ExpiresAt);
+
+public sealed record UsageDto(long InputTokens, long OutputTokens, decimal CostUsd);
+
+public sealed record ChatReply(string SessionId, string Reply, string Language, IReadOnlyList<ToolCallDto> ToolCalls,
+    IReadOnlyList<CitationDto> Citations, IReadOnlyList<LinkDto> Links, UsageDto Usage, long LatencyMs);
+
+public sealed record HistoryMessage(Guid Id, string Role, string Text, IReadOnlyList<ToolCallDto>? ToolCalls, string? Language,
+    IReadOnlyList<CitationDto>? Citations, IReadOnlyList<LinkDto>? Links, DateTimeOffset CreatedAt);
+
+public sealed record ChatHistory(string SessionId, string Channel, string? Language, IReadOnlyList<HistoryMessage> Messages);

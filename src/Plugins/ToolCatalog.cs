@@ -1,0 +1,49 @@
+using System.Reflection;
+using System.Text.Json;
+using Agents.Plugins.Faq;
+using Agents.Plugins.Products;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agents.Plugins;
+
+/// <summary>
+/// Every tool the assistant can call, as <see cref="AIFunction"/>s built once from the plugin
+/// classes' <c>[Description]</c>-annotated methods. Each invocation creates its plugin from the
+/// <see cref="AIFunctionArguments.Services"/> it is given, so every call gets the scope (and
+/// DbContext) the tool-calling loop opened for it.
+/// </summary>
+public sealed class ToolCatalog
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+
+    public ToolCatalog()
+    {
+        Tools = [.. From<ProductsPlugin>(), .. From<FaqPlugin>()];
+    }
+
+    public IReadOnlyList<AIFunction> Tools { get; }
+
+    public static IServiceCollection AddPlugins(IServiceCollection services)
+    {
+        services.AddSingleton<ToolCatalog>();
+        services.AddScoped<ToolContext>();
+        services.AddScoped<ProductsPlugin>();
+        services.AddScoped<FaqPlugin>();
+        return services;
+    }
+
+    private static IEnumerable<AIFunction> From<T>() where T : class =>
+        typeof(T).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => m.GetCustomAttribute<ToolAttribute>() is not null)
+            .Select(m => AIFunctionFactory.Create(m,
+                arguments => (arguments.Services ?? throw new InvalidOperationException($"Tool {m.Name} needs a service scope.")).GetRequiredService<T>(),
+                new AIFunctionFactoryOptions { Name = m.GetCustomAttribute<ToolAttribute>()!.Name, SerializerOptions = Json }));
+}
+
+/// <summary>Marks a plugin method as a tool and gives its snake_case name.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ToolAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+}
