@@ -30,20 +30,48 @@ public sealed class ChatApiTests(DemoFactory factory) : IClassFixture<DemoFactor
         var session = $"en-{Guid.NewGuid():N}";
         var hello = await SayAsync("Hi there!", session, new { externalId = $"ext-{session}" });
         var search = await SayAsync("Do you have pistachio cream?", session);
-        var price = await SayAsync("How much is it?", session);
+        var price = await SayAsync("How much is the first one?", session);
 
         Assert.Equal(("en", session), (hello.Language, hello.SessionId));
         Assert.Empty(hello.ToolCalls);
         Assert.NotEmpty(hello.Reply);
-        Assert.Contains(search.ToolCalls, c => c.Name is "search_products" or "get_product");
+        var found = Assert.Single(search.ToolCalls, c => c.Name == "search_products");
         Assert.Contains("Pistachio", search.Reply, StringComparison.OrdinalIgnoreCase);
+        var first = found.Result.GetProperty("items")[0];
         var lookup = Assert.Single(price.ToolCalls, c => c.Name == "get_product");
-        Assert.Contains("PIS", lookup.Arguments.GetProperty("product").GetString(), StringComparison.OrdinalIgnoreCase);
-        Assert.Matches(@"\d+[.,]\d{2}", price.Reply);
+        Assert.Equal(first.GetProperty("sku").GetString(), lookup.Arguments.GetProperty("product").GetString());
+        Assert.Contains(first.GetProperty("price").GetDecimal().ToString("0.00", System.Globalization.CultureInfo.InvariantCulture), price.Reply, StringComparison.Ordinal);
 
         var history = await Client.GetFromJsonAsync<ChatHistory>($"/chat/sessions/{session}/history", Ct);
         Assert.Equal(["user", "assistant", "user", "assistant", "user", "assistant"], history!.Messages.Select(m => m.Role));
         Assert.Equal("get_product", Assert.Single(history.Messages[5].ToolCalls!).Name);
+    }
+
+    [Fact]
+    public async Task Chat_MemoryWindow_BoundsWhatTheAssistantRemembers()
+    {
+        async Task<ChatReply> AskAfterSmallTalkAsync(int window)
+        {
+            (await Client.PatchAsJsonAsync("/api/merchant", new { ai = new { memoryWindow = window } }, Ct)).EnsureSuccessStatusCode();
+            var session = $"window-{window}-{Guid.NewGuid():N}";
+            await SayAsync("Do you have pistachio cream?", session, new { language = "en" });
+            await SayAsync("Thank you!", session);
+            return await SayAsync("How much is the first one?", session);
+        }
+
+        try
+        {
+            var remembers = await AskAfterSmallTalkAsync(10);
+            var forgot = await AskAfterSmallTalkAsync(2);
+
+            Assert.Contains(remembers.ToolCalls, c => c.Name == "get_product");
+            Assert.Empty(forgot.ToolCalls);
+            Assert.Contains("?", forgot.Reply, StringComparison.Ordinal);
+        }
+        finally
+        {
+            (await Client.PatchAsJsonAsync("/api/merchant", new { ai = new { memoryWindow = 10 } }, Ct)).EnsureSuccessStatusCode();
+        }
     }
 
     [Fact]

@@ -18,8 +18,8 @@ public sealed record IntentPrediction(string Intent, double Confidence, string R
 /// </summary>
 public sealed class IntentClassifier
 {
-    private const int Epochs = 12;
-    private const float LearningRate = 1f;
+    private const int Epochs = 8;
+    private const float LearningRate = 1.5f;
     private const float L2 = 1e-5f;
     private const int Seed = 20241122;
 
@@ -47,7 +47,9 @@ public sealed class IntentClassifier
         var started = Stopwatch.GetTimestamp();
         var intents = examples.Values.SelectMany(e => e).Select(e => e.Intent).Distinct().Order(StringComparer.Ordinal).ToList();
         var data = examples.OrderBy(e => e.Key, StringComparer.Ordinal)
-            .SelectMany(e => e.Value.Select(x => (Features: IntentFeatures.Extract(x.Text, e.Key), Label: intents.IndexOf(x.Intent))))
+            .SelectMany(e => e.Value.Select(x => (x.Text, Language: e.Key, Label: intents.IndexOf(x.Intent))))
+            .AsParallel().AsOrdered()
+            .Select(x => (Features: IntentFeatures.Extract(x.Text, x.Language), x.Label))
             .ToList();
 
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -146,6 +148,7 @@ public sealed class IntentClassifier
 /// </summary>
 internal static partial class IntentFeatures
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<(string Name, float Value)> Extract(string text, string language)
     {
         var folded = TextNormalizer.Fold(text);
@@ -186,7 +189,7 @@ internal static partial class IntentFeatures
     [GeneratedRegex(@"[\w.+-]+@[\w-]+(\.[\w-]+)+")]
     private static partial Regex Email();
 
-    [GeneratedRegex(@"\b[a-z]{2,6}-\d{2,}(-\d+)*\b|#\d{3,}")]
+    [GeneratedRegex(@"\b[a-z]{2,6}-\d{2,}(-\d+)*\b|#\d{3,}|\b\d{6,}\b")]
     private static partial Regex OrderCode();
 
     [GeneratedRegex(@"\d+([.,]\d+)?")]

@@ -23,6 +23,9 @@ public sealed partial class LocalChatClient(LocalModel model, double confidenceT
     /// <summary>When the runner-up is this close to the winner, the message is ambiguous.</summary>
     private const double TieMargin = 0.05;
 
+    /// <summary>What a bare answer to "which product?", "how many?" or "which order?" tends to be classified as.</summary>
+    private static readonly HashSet<string> AnswerLike = new(["product_search", "product_info", "update_cart_quantity", "order_status"], StringComparer.Ordinal);
+
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ChatClientMetadata _metadata = new("local", null, LocalModel.ModelId);
 
@@ -105,6 +108,12 @@ public sealed partial class LocalChatClient(LocalModel model, double confidenceT
         }
 
         var prediction = model.Classifier.Predict(text, turn.Language);
+        if (Pending(turn, text) is { } pending && (prediction.Confidence < confidenceThreshold || AnswerLike.Contains(prediction.Intent) || prediction.Intent == pending.Intent)
+            && turn.Tools.Contains(pending.Plan.Tool))
+        {
+            return new([Call(pending.Plan)], pending.Intent, prediction.Confidence);
+        }
+
         if (text.Trim().Length == 0 || prediction.Confidence < confidenceThreshold || prediction.Confidence - prediction.RunnerUpConfidence < TieMargin)
         {
             var offerChoice = PromptSchema.LabelledIntents.Contains(prediction.Intent) && PromptSchema.LabelledIntents.Contains(prediction.RunnerUp);
@@ -131,9 +140,51 @@ public sealed partial class LocalChatClient(LocalModel model, double confidenceT
             return new([turn.Text(ask, new() { ["arguments"] = plan.Arguments })], intent, prediction.Confidence);
         }
 
-        var arguments = plan.Arguments.Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value);
-        return new([new FunctionCallContent("call_" + Guid.NewGuid().ToString("N")[..24], plan.Tool, arguments)], intent, prediction.Confidence);
+        return new([Call(plan)], intent, prediction.Confidence);
     }
+
+    /// <summary>
+    /// When the previous reply asked for a missing detail (an ask.* reply to the message before),
+    /// a message that supplies it completes that request: "add to cart" → "which product?" →
+    /// "the pistachio pesto" adds the pesto. The ask is recognised by planning the earlier message
+    /// again and comparing the reply it would get, so nothing needs to be stored between turns.
+    /// </summary>
+    private (string Intent, ToolPlan Plan)? Pending(Turn turn, string text)
+    {
+        var messages = turn.Messages;
+        if (messages.Count < 3 || messages[^2].Role != ChatRole.Assistant || messages[^3].Role != ChatRole.User)
+        {
+            return null;
+        }
+
+        var request = messages[^3].Text;
+        var intent = model.Classifier.Predict(request, turn.Language).Intent;
+        if (!LocalTools.ToolOf.ContainsKey(intent))
+        {
+            return null;
+        }
+
+        var slots = SlotExtractor.Extract(request, turn.Language);
+        var asked = LocalTools.Plan(intent, request, slots, ConversationMemory.LastProducts(messages[..^2]));
+        if (asked.Missing is not { } ask || turn.Text(ask, new() { ["arguments"] = asked.Arguments }).Text != messages[^2].Text)
+        {
+            return null;
+        }
+
+        var answer = SlotExtractor.Extract(text, turn.Language);
+        var completed = slots with
+        {
+            Product = answer.Product ?? slots.Product,
+            Ordinal = answer.Ordinal ?? slots.Ordinal,
+            Quantity = answer.Quantity ?? slots.Quantity,
+            OrderNumber = answer.OrderNumber ?? slots.OrderNumber,
+        };
+        var plan = LocalTools.Plan(intent, request, completed, ConversationMemory.LastProducts(messages));
+        return plan.Missing is null ? (intent, plan) : null;
+    }
+
+    private static FunctionCallContent Call(ToolPlan plan) =>
+        new("call_" + Guid.NewGuid().ToString("N")[..24], plan.Tool, plan.Arguments.Where(a => a.Value is not null).ToDictionary(a => a.Key, a => a.Value));
 
     /// <summary>The trailing tool results, each rendered with its reply template; never another call.</summary>
     private static Outcome RenderResults(Turn turn)

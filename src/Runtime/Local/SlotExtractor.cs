@@ -43,7 +43,7 @@ internal static partial class SlotExtractor
         var email = First(EmailAddress(), text, used)?.Value;
         var orderNumber = OrderNumber(folded, used);
         var maxPrice = Budget(folded, used);
-        var dietary = DietaryPatterns.Where(d => First(d.Pattern, folded, used) is not null).Select(d => d.Flag).ToList();
+        var dietary = DietaryPatterns.Where(d => ConsumeAll(d.Pattern, folded, used)).Select(d => d.Flag).ToList();
         var quantity = Quantity(folded, language, used);
         var category = Category(text, folded);
         var tokens = TextNormalizer.Tokens(text);
@@ -135,6 +135,18 @@ internal static partial class SlotExtractor
         }
 
         return null;
+    }
+
+    /// <summary>Whether the pattern matches anywhere not already used; all its matches become used.</summary>
+    private static bool ConsumeAll(Regex pattern, string text, bool[] used)
+    {
+        var found = false;
+        while (First(pattern, text, used) is not null)
+        {
+            found = true;
+        }
+
+        return found;
     }
 
     private static bool Overlaps(bool[] used, int start, int length) => used.AsSpan(start, length).Contains(true);

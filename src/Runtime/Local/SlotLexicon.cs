@@ -36,6 +36,10 @@ internal static class SlotLexicon
         el los las unos unas lo al del de en con sin por para y o u pero mis tus sus nuestro nuestra vuestro vuestra
         este esta estos estas ese esa esos esas aquel aquella esto eso que quien cual tambien solo luego ahora aqui
         hola gracias porfa porfavor vale si no bueno pues
+        guys ragazzi chicos
+        mom mum mother dad father friend friends wife husband kids children daughter son girlfriend boyfriend grandma colleague
+        mamma madre papa padre amico amica amici moglie marito figlia figlio figli bambini fidanzata fidanzato nonna collega
+        mama amigo amiga amigos esposa marido hija hijo hijos ninos novia novio abuela companero
         """);
 
     /// <summary>Words that say what the shopper wants done, not which product: verbs, cart and order nouns, question words.</summary>
@@ -46,7 +50,8 @@ internal static class SlotLexicon
         how much many where when why price prices cost costs costing priced whats wheres hows does contain contains containing ingredients
         ingredient allergens allergen weight weigh weighs origin come comes made details detail describe info information about
         more less anymore instead rather actually something anything else stock available availability left item items product products
-        thing things stuff option options typical good best nice
+        thing things stuff option options typical good best nice can could difference compare
+        gluten lactose milk dairy nuts eggs sugar alcohol spicy hot
         aggiungi aggiungere aggiungilo aggiungila aggiungili aggiungile aggiungine aggiungimi metti mettere mettilo mettila
         mettili mettile mettine mettimi prendi prendo prendere prendilo prendila prendine prendimi compra compro comprare comprarlo
         comprarla voglio vorrei vuoi serve servono mi servirebbe togli togliere toglilo toglila toglili rimuovi rimuovere rimuovilo
@@ -56,6 +61,7 @@ internal static class SlotLexicon
         dimmi dammi quanto quanta quanti quante costa costano costo prezzo prezzi dove quando come cosa contiene contengono
         ingredienti allergeni peso pesa origine viene vengono fatto dettagli informazioni info parlami piu meno invece anzi
         qualcosa altro altri disponibile disponibili articolo articoli prodotto prodotti tipico buono buoni migliore
+        fai fate puoi potete potresti differenza confronto glutine lattosio latte noci uova zucchero alcol piccante
         anade anadir anadelo anadela anadelos anadelas agrega agregar agregalo agregala pon poner ponlo ponla ponme mete meter
         metelo echalo coge coger cogelo llevo llevar compra compro comprar comprarlo quiero quisiera quieres necesito
         quita quitar quitalo quitala quitalos saca sacar sacalo sacala elimina eliminar eliminalo eliminala borra borrar borralo
@@ -64,6 +70,7 @@ internal static class SlotLexicon
         recomienda recomiendame recomendais dime dame cuanto cuanta cuantos cuantas cuesta cuestan precio precios donde cuando
         como que contiene lleva llevan ingredientes alergenos pesa peso origen viene vienen hecho detalles informacion hablame
         mas menos ya vez lugar mejor dicho algo otro otra disponible disponibles articulo articulos producto productos tipico bueno
+        puedes podeis puede diferencia comparar lactosa leche nueces huevos azucar alcohol picante pica
         """);
 
     /// <summary>Words that point back at something already shown: "add it", "il secondo".</summary>

@@ -7,6 +7,9 @@ namespace Agents.Runtime.Prompts;
 /// </summary>
 public static class PromptSchema
 {
+    /// <summary>The system prompt used when a merchant names none; it must exist.</summary>
+    public const string DefaultSystemPrompt = "shop-assistant";
+
     public static IReadOnlyList<string> Languages { get; } = ["it", "en", "es"];
 
     /// <summary>Intents answered with a reply template alone.</summary>

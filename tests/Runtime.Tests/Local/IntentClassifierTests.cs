@@ -49,8 +49,8 @@ public class IntentClassifierTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData("it", "asdfgh")]
-    [InlineData("en", "the cat is on the table")]
-    [InlineData("es", "xyz 123")]
+    [InlineData("en", "qwerty zxcv")]
+    [InlineData("es", "xyzzy plugh")]
     public void Predict_Gibberish_HasLowConfidence(string language, string text)
     {
         Assert.True(RepositoryPrompts.Model.Classifier.Predict(text, language).Confidence < 0.45);
@@ -61,6 +61,8 @@ public class IntentClassifierTests(ITestOutputHelper output)
     [InlineData("en", "hi! where's my order SDS-2024-000123", "order_status")]
     [InlineData("es", "quiero hablar con una persona, por favor", "human")]
     [InlineData("it", "Quanto costa la spedizione in Germania?", "faq")]
+    [InlineData("en", "i'm going to the beach with my dog", "off_topic")]
+    [InlineData("en", "SDS-2024-000123", "order_status")]
     public void Predict_MixedMessage_FindsTheMainIntent(string language, string text, string intent)
     {
         var prediction = RepositoryPrompts.Model.Classifier.Predict(text, language);

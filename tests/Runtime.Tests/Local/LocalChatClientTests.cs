@@ -1,7 +1,10 @@
 using System.Text.Json;
+using Agents.Runtime.Invocation;
 using Agents.Runtime.Local;
 using Agents.Runtime.Tests.Prompts;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agents.Runtime.Tests.Local;
 
@@ -167,6 +170,39 @@ public sealed class LocalChatClientTests : IDisposable
         Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
     }
 
+    [Theory]
+    [InlineData("it", "aggiungi al carrello", "ask.product", "il pesto di pistacchio", "add_to_cart", "product", "pesto di pistacchio")]
+    [InlineData("en", "where is my order?", "ask.order_number", "it's SDS-2024-000123", "order_status", "orderNumber", "SDS-2024-000123")]
+    [InlineData("es", "quita un producto del carrito", "ask.product", "la miel", "remove_from_cart", "product", "miel")]
+    public async Task GetResponseAsync_AnswerToAsk_CompletesTheRequest(string language, string request, string ask, string answer, string tool, string argument, string value)
+    {
+        var options = Options(language, AllTools);
+        var messages = Conversation(request);
+        var question = await _client.GetResponseAsync(messages, options, TestContext.Current.CancellationToken);
+        Assert.Equal(RepositoryPrompts.Library.RenderReply(language, ask), question.Text);
+        messages.AddMessages(question);
+        messages.Add(new ChatMessage(ChatRole.User, answer));
+
+        var response = await _client.GetResponseAsync(messages, options, TestContext.Current.CancellationToken);
+
+        var call = Assert.Single(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+        Assert.Equal(tool, call.Name);
+        Assert.Equal(value, call.Arguments![argument]);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_NewRequestAfterAsk_IsAnsweredOnItsOwn()
+    {
+        var options = Options("en", AllTools);
+        var messages = Conversation("add to cart");
+        messages.AddMessages(await _client.GetResponseAsync(messages, options, TestContext.Current.CancellationToken));
+        messages.Add(new ChatMessage(ChatRole.User, "thanks, bye"));
+
+        var response = await _client.GetResponseAsync(messages, options, TestContext.Current.CancellationToken);
+
+        Assert.Empty(response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>());
+    }
+
     [Fact]
     public async Task GetResponseAsync_OrderStatusWithoutNumber_AsksForIt()
     {
@@ -245,6 +281,33 @@ public sealed class LocalChatClientTests : IDisposable
             response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Select(c => (c.Name, JsonSerializer.Serialize(c.Arguments))),
             streamed.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Select(c => (c.Name, JsonSerializer.Serialize(c.Arguments))));
         Assert.True(response.Text.Length == 0 || updates.Count(u => u.Text.Length > 0) > 3, "text should arrive in several pieces");
+    }
+
+    [Fact]
+    public async Task ToolLoop_LocalModel_CallsTheToolThenAnswersFromItsResult()
+    {
+        string? searched = null;
+        decimal? budget = null;
+        var search = AIFunctionFactory.Create((string query, string? category, decimal? maxPrice, string[]? dietary) =>
+        {
+            (searched, budget) = (query, maxPrice);
+            return TwoProducts;
+        }, "search_products");
+        using var services = new ServiceCollection().BuildServiceProvider();
+        var loop = new ToolLoop(services.GetRequiredService<IServiceScopeFactory>(), NullLogger<ToolLoop>.Instance);
+        var messages = Conversation("regali vegani sotto i 30 euro");
+        var options = new ChatOptions { Tools = [search], AdditionalProperties = new() { ["language"] = "it" } };
+        var result = new TurnResult();
+
+        var events = await loop.RunAsync(_client, messages, options, _ => { }, result, TestContext.Current.CancellationToken).ToListAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(("regali", 30m), (searched, budget));
+        Assert.Equal(2, result.Rounds);
+        Assert.Equal("search_products", Assert.Single(result.Calls).Name);
+        Assert.Contains("[2]", result.Text, StringComparison.Ordinal);
+        Assert.Equal(result.Text, string.Concat(events.OfType<TextDelta>().Select(d => d.Text)));
+        Assert.Equal(LocalModel.ModelId, result.ModelId);
+        Assert.True(result.Usage.TotalTokenCount > 0);
     }
 
     [Fact]

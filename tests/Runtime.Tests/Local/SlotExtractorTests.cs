@@ -71,6 +71,8 @@ public class SlotExtractorTests
     [InlineData("it", "aggiungi 2 vasetti di pesto di pistacchio al carrello", "pesto di pistacchio")]
     [InlineData("it", "quanto costa il Nero d'Avola?", "Nero d'Avola")]
     [InlineData("it", "il kit cannoli è vegano?", "kit cannoli")]
+    [InlineData("it", "avete qualcosa senza glutine per mia figlia celiaca?", null)]
+    [InlineData("it", "mi fai vedere i vini rossi?", "vini rossi")]
     [InlineData("it", "aggiungilo", null)]
     [InlineData("it", "quanto costa?", null)]
     [InlineData("en", "add two jars of pistachio cream to my cart please", "pistachio cream")]
@@ -80,6 +82,8 @@ public class SlotExtractorTests
     [InlineData("es", "añade 3 tarros de crema de pistacho al carrito", "crema de pistacho")]
     [InlineData("es", "¿cuánto cuesta la Cassata?", "Cassata")]
     [InlineData("es", "añádelo", null)]
+    [InlineData("es", "¿la caponata lleva gluten?", "caponata")]
+    [InlineData("en", "hey do you guys sell limoncello", "limoncello")]
     public void Extract_Product(string language, string text, string? expected)
     {
         Assert.Equal(expected, SlotExtractor.Extract(text, language).Product);

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using Agents.Data;
+using Agents.Retrieval;
+using Agents.Retrieval.Indexing;
+using Agents.Retrieval.Language;
+using Agents.Retrieval.Search;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+// Usage: ChatBench --url http://127.0.0.1:5182 --key sk_test_… --connection "<npgsql>" [--levels 1,16,64] [--seconds 20]
+var url = Arg("--url", "http://127.0.0.1:5182");
+var key = Arg("--key", "");
+var connectionString = Arg("--connection", "");
+var levels = Arg("--levels", "1,16,64").Split(',').Select(int.Parse).ToArray();
+var seconds = int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture);
+string[] messages =
+[
+    "Ciao!", "Avete la crema di pistacchio?", "Quanto costa la spedizione?", "Do you have vegan gifts under 30 euros?",
+    "Hola, ¿qué categorías tenéis?", "¿Cuánto cuesta el envío a España?", "What is your return policy?", "Grazie mille!",
+];
+
+var report = new StringBuilder();
+void Say(string line)
+{
+    Console.WriteLine(line);
+    report.AppendLine(line);
+}
+
+// The floor: the turn's retrieval query (embedding included) + one insert, same concurrency.
+var dataSource = NpgsqlDataSource.Create(connectionString);
+var model = await LocalEmbeddingModel.LoadAsync(Path.Combine(DataExtensions.DefaultDataDirectory(Directory.GetCurrentDirectory()), "models"), Console.WriteLine, CancellationToken.None);
+var search = new HybridSearch(dataSource, model, new LanguageDetector(), Options.Create(new RetrievalOptions()));
+Guid merchant;
+await using (var command = dataSource.CreateCommand("SELECT id FROM merchants WHERE slug = 'sapori-di-sicilia'"))
+{
+    merchant = (Guid)(await command.ExecuteScalarAsync())!;
+}
+
+await using (var create = dataSource.CreateCommand("CREATE TABLE IF NOT EXISTS bench_floor_rows (id uuid PRIMARY KEY, merchant_id uuid, content text, created_at timestamptz DEFAULT now())"))
+{
+    await create.ExecuteNonQueryAsync();
+}
+
+async Task FloorTurnAsync(string text)
+{
+    await search.SearchAsync(merchant, new SearchQuery(text, K: 4), CancellationToken.None);
+    await using var insert = dataSource.CreateCommand("INSERT INTO bench_floor_rows (id, merchant_id, content) VALUES (@id, @m, @c)");
+    insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
+    insert.Parameters.AddWithValue("m", merchant);
+    insert.Parameters.AddWithValue("c", text);
+    await insert.ExecuteNonQueryAsync();
+}
+
+using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromSeconds(60) };
+http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+var failures = 0;
+async Task ChatTurnAsync(string session, string text)
+{
+    using var response = await http.PostAsJsonAsync("/chat", new { sessionId = session, message = text });
+    if (!response.IsSuccessStatusCode)
+    {
+        Interlocked.Increment(ref failures);
+    }
+
+    await response.Content.ReadAsByteArrayAsync();
+}
+
+Say($"# POST /chat, local model — {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, {seconds} s per level");
+Say("");
+Say("| concurrent conversations | turns/s | p50 | p99 | floor turns/s | floor p50 | floor p99 | p50 / floor p50 | failed |");
+Say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var level in levels)
+{
+    await RunAsync(level, 3, (_, text) => ChatTurnAsync($"warm-{Guid.NewGuid():N}", text)); // warm-up
+    var floor = await RunAsync(level, seconds, (_, text) => FloorTurnAsync(text));
+    failures = 0;
+    var chat = await RunAsync(level, seconds, (worker, text) => ChatTurnAsync($"bench-{level}-{worker}-{DateTime.UtcNow.Ticks}", text));
+    Say($"| {level} | {chat.Rate:F0} | {chat.P50:F1} ms | {chat.P99:F1} ms | {floor.Rate:F0} | {floor.P50:F1} ms | {floor.P99:F1} ms | {chat.P50 / floor.P50:F2}× | {failures} |");
+}
+
+Directory.CreateDirectory(Path.Combine("bench", "results"));
+await File.WriteAllTextAsync(Path.Combine("bench", "results", "chat.md"), report.ToString());
+await using (var drop = dataSource.CreateCommand("DROP TABLE bench_floor_rows"))
+{
+    await drop.ExecuteNonQueryAsync();
+}
+
+return;
+
+// Each worker is one conversation: it sends the next message as soon as the previous turn answered.
+async Task<(double Rate, double P50, double P99)> RunAsync(int workers, int duration, Func<int, string, Task> turn)
+{
+    var latencies = new ConcurrentBag<double>();
+    var stop = Stopwatch.StartNew();
+    await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+    {
+        for (var i = worker; stop.Elapsed.TotalSeconds < duration; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await turn(worker, messages[i % messages.Length]);
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    })));
+    var sorted = latencies.Order().ToList();
+    return (sorted.Count / stop.Elapsed.TotalSeconds, Percentile(sorted, 50), Percentile(sorted, 99));
+}
+
+static double Percentile(List<double> sorted, int p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p / 100.0 * sorted.Count) - 1)];
+
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
