@@ -83,6 +83,7 @@ public static class Extensions
         services.AddHttpClient();
         services.AddSingleton<Chat.AssistantModels>();
         services.AddScoped<Chat.ChatPipeline>();
+        services.AddSingleton<Chat.TurnGate>();
         services.AddCors(o => o.AddPolicy(Chat.ChatApi.ChatCors, p => p
             .SetIsOriginAllowed(_ => true)
             .WithHeaders("Authorization", "X-Api-Key", "Content-Type", "Accept")

@@ -26,6 +26,10 @@ public enum TurnRefusal
 
 public sealed record TurnOutcome(TurnRefusal Refusal, ChatReply? Reply);
 
+/// <summary>At most <c>Chat:MaxConcurrentTurns</c> turns run at once in this process (default 32); the rest queue.</summary>
+public sealed class TurnGate(IConfiguration configuration) : SemaphoreSlim(
+    configuration.GetValue("Chat:MaxConcurrentTurns", 32), configuration.GetValue("Chat:MaxConcurrentTurns", 32));
+
 /// <summary>
 /// One conversation turn, the same for every channel: merchant active → customer allowed →
 /// language → history (memory window) → retrieval → model with tools → outbound guard →
@@ -34,12 +38,12 @@ public sealed record TurnOutcome(TurnRefusal Refusal, ChatReply? Reply);
 public sealed partial class ChatPipeline(
     AgentsDbContext db,
     TenantContext tenant,
-    NpgsqlDataSource dataSource,
     LanguageDetector detector,
     HybridSearch search,
     ToolCatalog catalog,
     ToolLoop loop,
     AssistantModels models,
+    TurnGate gate,
     ILogger<ChatPipeline> logger)
 {
     private const int ContextPassages = 4;
@@ -67,8 +71,27 @@ public sealed partial class ChatPipeline(
             return new TurnOutcome(customer.Blocked ? TurnRefusal.CustomerBlocked : TurnRefusal.CustomerOptedOut, null);
         }
 
+        // A turn holds one pooled connection for its length and borrows more briefly (search, tools):
+        // the gate keeps running turns well under the pool size, so they can never starve each other.
+        await gate.WaitAsync(cancellationToken);
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var turnLock = await ConversationLock.AcquireAsync((NpgsqlConnection)db.Database.GetDbConnection(), conversation.Id, cancellationToken);
+            return await RunLockedAsync(request, merchant, conversation, customer, onEvent, started, cancellationToken);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+            gate.Release();
+        }
+    }
+
+    private async Task<TurnOutcome> RunLockedAsync(ChatRequest request, Merchant merchant, Conversation conversation, Customer customer,
+        Func<TurnEvent, Task>? onEvent, long started, CancellationToken cancellationToken)
+    {
+        var merchantId = merchant.Id;
         var text = request.Message!.Trim();
-        await using var turnLock = await ConversationLock.AcquireAsync(dataSource, conversation.Id, cancellationToken);
 
         var language = ResolveLanguage(request.Customer?.Language, customer, conversation, merchant, text);
         var history = await HistoryAsync(conversation.Id, merchant.Ai.MemoryWindow, cancellationToken);
@@ -79,8 +102,10 @@ public sealed partial class ChatPipeline(
         conversation.Language = language;
         await db.SaveChangesAsync(cancellationToken);
 
-        var passages = (await search.SearchAsync(merchantId, new SearchQuery(text, K: ContextPassages), cancellationToken)).Hits;
+        // Context passages are for models that read them: the local model answers only through its
+        // tools (which search themselves), so it skips a retrieval it would ignore.
         var model = models.For(merchant);
+        IReadOnlyList<SearchHit> passages = model.IsLocal ? [] : (await search.SearchAsync(merchantId, new SearchQuery(text, K: ContextPassages), cancellationToken)).Hits;
         var messages = new List<ChatMessage> { new(ChatRole.System, models.SystemPrompt(merchant, language, passages, customer.Name)) };
         messages.AddRange(history);
         messages.Add(new ChatMessage(ChatRole.User, text));

@@ -73,7 +73,8 @@ public static class LocalPostgres
             await RunCheckedAsync("chown", ["postgres:postgres", log], asPostgres: false, cancellationToken);
         }
 
-        var startOptions = $"-p {options.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''";
+        // 200 connections: several hosts' pools (Npgsql's default maximum is 100 each) plus tools and benchmarks.
+        var startOptions = $"-p {options.Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200";
         var (code, output) = await RunAsync(Path.Combine(bin, "pg_ctl"),
             ["-D", dataDirectory, "-l", log, "-w", "-t", "60", "-o", startOptions, "start"], asPostgres, cancellationToken);
         if (code != 0)

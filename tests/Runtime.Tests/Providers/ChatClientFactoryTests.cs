@@ -120,11 +120,16 @@ public sealed class ChatClientFactoryTests : IDisposable
     {
         _handler.Hang();
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancellation.CancelAfter(TimeSpan.FromMilliseconds(50));
+        var call = Create("openai").GetResponseAsync(ShopConversation.Start(), cancellationToken: cancellation.Token);
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Create("openai").GetResponseAsync(ShopConversation.Start(), cancellationToken: cancellation.Token));
+        // Cancel once the request is on the wire (a fixed delay raced the first call's JIT on a busy machine).
+        for (var waited = 0; _handler.Requests.Count == 0 && waited < 10_000; waited += 5)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
 
+        await cancellation.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Single(_handler.Requests);
     }
 
