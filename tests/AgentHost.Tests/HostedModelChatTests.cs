@@ -105,6 +105,9 @@ public sealed class HostedModelChatTests(HostedModelFactory factory) : IClassFix
         Assert.Equal("Shipping", Assert.Single(reply.Citations).Title);
         Assert.Equal((2000, 200), (reply.Usage.InputTokens, reply.Usage.OutputTokens));
         Assert.Equal(0.00042m, reply.Usage.CostUsd);
+        var history = await client.GetFromJsonAsync<ChatHistory>($"/chat/sessions/{reply.SessionId}/history", Ct);
+        Assert.Equal(reply.Usage, history!.Usage);
+        Assert.Equal("assistant", history.Messages[^1].Role);
 
         var first = factory.OpenAi.Requests[^2];
         Assert.Equal("gpt-4o-mini", first["model"]!.GetValue<string>());

@@ -140,7 +140,9 @@ public static class ChatApi
             m.Citations is null ? null : JsonSerializer.Deserialize<List<CitationDto>>(m.Citations, options),
             m.Links is null ? null : JsonSerializer.Deserialize<List<LinkDto>>(m.Links, options),
             m.CreatedAt)).ToList();
-        return TypedResults.Ok(new ChatHistory(conversation.SessionId, conversation.Channel, conversation.Language, messages));
+        var usage = new UsageDto(conversation.Messages.Sum(m => (long)(m.InputTokens ?? 0)), conversation.Messages.Sum(m => (long)(m.OutputTokens ?? 0)),
+            conversation.Messages.Sum(m => m.CostUsd ?? 0));
+        return TypedResults.Ok(new ChatHistory(conversation.SessionId, conversation.Channel, conversation.Language, messages, usage));
     }
 
     public static async Task<Results<NoContent, NotFound>> DeleteSession(string sessionId, AgentsDbContext db, CancellationToken cancellationToken) =>

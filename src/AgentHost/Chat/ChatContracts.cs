@@ -20,4 +20,5 @@ public sealed record ChatReply(string SessionId, string Reply, string Language, 
 public sealed record HistoryMessage(Guid Id, string Role, string Text, IReadOnlyList<ToolCallDto>? ToolCalls, string? Language,
     IReadOnlyList<CitationDto>? Citations, IReadOnlyList<LinkDto>? Links, DateTimeOffset CreatedAt);
 
-public sealed record ChatHistory(string SessionId, string Channel, string? Language, IReadOnlyList<HistoryMessage> Messages);
+/// <summary>A session's messages, and what its assistant turns cost in all.</summary>
+public sealed record ChatHistory(string SessionId, string Channel, string? Language, IReadOnlyList<HistoryMessage> Messages, UsageDto Usage);

@@ -69,6 +69,25 @@ public sealed class DocumentStoreTests : IAsyncLifetime
         Assert.Equal(before + 1, _model.Embedded);
     }
 
+    [Fact]
+    public async Task ReembedStale_AfterTheModelChanged_RewritesEveryChunkWithTheConfiguredModel()
+    {
+        var merchant = await MerchantAsync("switch");
+        var previous = new DocumentStore(_dataSource, new CountingModel(_model, "previous-model"), new LanguageDetector(),
+            Options.Create(new RetrievalOptions()), NullLogger<DocumentStore>.Instance);
+        await previous.UpsertAsync(merchant, [new DocumentInput("faq", "Returns", "Returns are free within 30 days.", "en"),
+            new DocumentInput("faq", "Resi", "Il reso è gratuito entro 30 giorni.", "it")], Ct);
+
+        var rewritten = await _store.ReembedStaleAsync(Ct);
+
+        Assert.Equal(2, rewritten);
+        await using var command = _dataSource.CreateCommand("SELECT count(*) FROM document_chunks WHERE merchant_id = @m AND model = @model");
+        command.Parameters.AddWithValue("m", merchant);
+        command.Parameters.AddWithValue("model", _model.ModelId);
+        Assert.Equal(2L, await command.ExecuteScalarAsync(Ct));
+        Assert.Equal(0, await _store.ReembedStaleAsync(Ct));
+    }
+
     private async Task<Guid> MerchantAsync(string slug)
     {
         var id = Guid.CreateVersion7();
@@ -100,12 +119,12 @@ public sealed class DocumentStoreTests : IAsyncLifetime
     }
 
     /// <summary>The real model, counting the texts it is asked to embed.</summary>
-    private sealed class CountingModel(IEmbeddingModel inner) : IEmbeddingModel, IEmbeddingGenerator<string, Embedding<float>>
+    private sealed class CountingModel(IEmbeddingModel inner, string? modelId = null) : IEmbeddingModel, IEmbeddingGenerator<string, Embedding<float>>
     {
         private int _embedded;
 
         public int Embedded => _embedded;
-        public string ModelId => inner.ModelId;
+        public string ModelId => modelId ?? inner.ModelId;
         public int Dimensions => inner.Dimensions;
         public IEmbeddingGenerator<string, Embedding<float>> Generator => this;
         public int CountTokens(string text) => inner.CountTokens(text);
