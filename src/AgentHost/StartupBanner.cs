@@ -35,6 +35,7 @@ public sealed class StartupBanner(IServer server, IHostApplicationLifetime lifet
                 }
 
                 lines.Add($"  Try: curl -H \"Authorization: Bearer {secret}\" {url}/api/merchant");
+                lines.Add($"  Chat: curl -H \"Authorization: Bearer {secret}\" -H \"Content-Type: application/json\" -d '{{\"message\":\"Ciao! Avete la crema di pistacchio?\"}}' {url}/chat");
             }
 
             logger.LogInformation("{Banner}", string.Join(Environment.NewLine, lines));
