@@ -78,6 +78,12 @@ public static class Extensions
 
         services.AddScoped<MerchantProvisioning>();
         Plugins.ToolCatalog.AddPlugins(services);
+        services.AddSingleton(sp => Plugins.ShopperTexts.Load(sp.GetRequiredService<Chat.AssistantModels>().PromptsDirectory));
+        services.AddOptions<Plugins.Links.SecureLinkOptions>().BindConfiguration(Plugins.Links.SecureLinkOptions.Section)
+            .Validate(o => o.Lifetime > TimeSpan.Zero && o.Lifetime <= TimeSpan.FromDays(30), "Links:Lifetime must be between 1 second and 30 days.")
+            .ValidateOnStart();
+        services.AddSingleton<Plugins.Links.IPublicBaseUrl, Commerce.PublicBaseUrl>();
+        services.AddScoped<Commerce.ConversationNotifier>();
         services.AddSingleton<Runtime.Invocation.ToolLoop>();
         services.AddOptions<Chat.ModelsOptions>().BindConfiguration(Chat.ModelsOptions.Section);
         services.AddHttpClient();
@@ -98,6 +104,7 @@ public static class Extensions
         // Load and validate the prompts and train the local model now: a broken prompt file stops
         // the host at start-up with file:line errors, and the first chat does not pay for training.
         app.Services.GetRequiredService<Chat.AssistantModels>();
+        app.Services.GetRequiredService<Plugins.ShopperTexts>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<RequestBodyLimitMiddleware>();

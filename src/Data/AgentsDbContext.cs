@@ -20,6 +20,12 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options, T
     public DbSet<Order> Orders => Set<Order>();
     public DbSet<OrderItem> OrderItems => Set<OrderItem>();
     public DbSet<Document> Documents => Set<Document>();
+    public DbSet<CartItem> CartItems => Set<CartItem>();
+    public DbSet<OrderEvent> OrderEvents => Set<OrderEvent>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<LoyaltyEntry> LoyaltyLedger => Set<LoyaltyEntry>();
+    public DbSet<CustomerConsent> CustomerConsents => Set<CustomerConsent>();
+    public DbSet<SecureLink> SecureLinks => Set<SecureLink>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -1,6 +1,11 @@
 using System.Reflection;
 using System.Text.Json;
+using Agents.Plugins.Cart;
 using Agents.Plugins.Faq;
+using Agents.Plugins.Links;
+using Agents.Plugins.Loyalty;
+using Agents.Plugins.Orders;
+using Agents.Plugins.Payments;
 using Agents.Plugins.Products;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,11 +20,15 @@ namespace Agents.Plugins;
 /// </summary>
 public sealed class ToolCatalog
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver() };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
 
     public ToolCatalog()
     {
-        Tools = [.. From<ProductsPlugin>(), .. From<FaqPlugin>()];
+        Tools = [.. From<ProductsPlugin>(), .. From<FaqPlugin>(), .. From<CartPlugin>(), .. From<OrdersPlugin>(), .. From<LoyaltyPlugin>(), .. From<LinksPlugin>()];
     }
 
     public IReadOnlyList<AIFunction> Tools { get; }
@@ -28,8 +37,19 @@ public sealed class ToolCatalog
     {
         services.AddSingleton<ToolCatalog>();
         services.AddScoped<ToolContext>();
+        services.AddScoped<ProductResolver>();
         services.AddScoped<ProductsPlugin>();
         services.AddScoped<FaqPlugin>();
+        services.AddScoped<Carts>();
+        services.AddScoped<CartPlugin>();
+        services.AddScoped<LoyaltyLedger>();
+        services.AddScoped<LoyaltyPlugin>();
+        services.AddScoped<OrderService>();
+        services.AddScoped<OrdersPlugin>();
+        services.AddScoped<SecureLinks>();
+        services.AddScoped<LinksPlugin>();
+        services.AddSingleton<IPaymentProvider, TestPaymentProvider>();
+        services.AddScoped<PaymentService>();
         return services;
     }
 

@@ -45,6 +45,7 @@ public sealed class AssistantModels
         _http = http;
         var directory = _options.PromptsDirectory is { Length: > 0 } configured ? configured : Path.Combine(AppContext.BaseDirectory, "prompts");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        PromptsDirectory = directory;
         Prompts = PromptLibrary.Load(directory);
         var local = new LocalModel(Prompts);
         _local = new ModelChoice(new LocalChatClient(local), LocalModel.ModelId, IsLocal: true);
@@ -54,6 +55,9 @@ public sealed class AssistantModels
     }
 
     public PromptLibrary Prompts { get; }
+
+    /// <summary>Where the prompt files were read from (Models:PromptsDirectory, else prompts/ beside the binaries).</summary>
+    public string PromptsDirectory { get; }
 
     public string PromptVersion => Prompts.Version;
 

@@ -11,6 +11,8 @@ internal sealed class MerchantConfiguration : IEntityTypeConfiguration<Merchant>
         builder.ToTable("merchants");
         builder.HasIndex(m => m.Slug).IsUnique();
         builder.Property(m => m.AllowedOrigins).HasColumnType("text[]");
+        builder.Property(m => m.LoyaltyPointsPerUnit).HasPrecision(8, 2);
+        builder.Property(m => m.LoyaltyTiers).HasColumnType("jsonb");
         builder.ComplexProperty(m => m.Ai, ai =>
         {
             ai.Property(a => a.Provider).HasColumnName("ai_provider");
@@ -98,7 +100,9 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         builder.Property(o => o.Subtotal).HasPrecision(12, 2);
         builder.Property(o => o.Total).HasPrecision(12, 2);
         builder.HasOne<Customer>().WithMany().HasForeignKey(o => o.CustomerId);
+        builder.Property(o => o.ShippingAddress).HasColumnType("jsonb");
         builder.HasMany(o => o.Items).WithOne().HasForeignKey(i => i.OrderId);
+        builder.HasOne<Conversation>().WithMany().HasForeignKey(o => o.ConversationId);
     }
 }
 
@@ -120,5 +124,66 @@ internal sealed class DocumentConfiguration : IEntityTypeConfiguration<Document>
         builder.ToTable("documents");
         builder.HasIndex(d => d.MerchantId);
         builder.Property(d => d.Metadata).HasColumnType("jsonb");
+    }
+}
+
+internal sealed class CartItemConfiguration : IEntityTypeConfiguration<CartItem>
+{
+    public void Configure(EntityTypeBuilder<CartItem> builder)
+    {
+        builder.ToTable("cart_items");
+        builder.HasIndex(c => new { c.MerchantId, c.CustomerId, c.ProductId, c.Variant }).IsUnique();
+        builder.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId);
+        builder.HasOne(c => c.Product).WithMany().HasForeignKey(c => c.ProductId);
+    }
+}
+
+internal sealed class OrderEventConfiguration : IEntityTypeConfiguration<OrderEvent>
+{
+    public void Configure(EntityTypeBuilder<OrderEvent> builder)
+    {
+        builder.ToTable("order_events");
+        builder.HasOne<Order>().WithMany().HasForeignKey(e => e.OrderId);
+    }
+}
+
+internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
+{
+    public void Configure(EntityTypeBuilder<Payment> builder)
+    {
+        builder.ToTable("payments");
+        builder.Property(p => p.Amount).HasPrecision(12, 2);
+        builder.HasOne<Order>().WithMany().HasForeignKey(p => p.OrderId);
+    }
+}
+
+internal sealed class LoyaltyEntryConfiguration : IEntityTypeConfiguration<LoyaltyEntry>
+{
+    public void Configure(EntityTypeBuilder<LoyaltyEntry> builder)
+    {
+        builder.ToTable("loyalty_ledger");
+        builder.HasOne<Customer>().WithMany().HasForeignKey(e => e.CustomerId);
+        builder.HasOne<Order>().WithMany().HasForeignKey(e => e.OrderId);
+    }
+}
+
+internal sealed class CustomerConsentConfiguration : IEntityTypeConfiguration<CustomerConsent>
+{
+    public void Configure(EntityTypeBuilder<CustomerConsent> builder)
+    {
+        builder.ToTable("customer_consents");
+        builder.Property(c => c.TextSha256).HasColumnName("text_sha256");
+        builder.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId);
+    }
+}
+
+internal sealed class SecureLinkConfiguration : IEntityTypeConfiguration<SecureLink>
+{
+    public void Configure(EntityTypeBuilder<SecureLink> builder)
+    {
+        builder.ToTable("secure_links");
+        builder.HasIndex(l => l.TokenHash).IsUnique();
+        builder.HasOne<Customer>().WithMany().HasForeignKey(l => l.CustomerId);
+        builder.HasOne<Order>().WithMany().HasForeignKey(l => l.OrderId);
     }
 }

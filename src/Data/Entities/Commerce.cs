@@ -39,6 +39,11 @@ public sealed class Order : ITenantEntity
     public string Channel { get; set; } = "web";
     public decimal Subtotal { get; set; }
     public decimal Total { get; set; }
+    /// <summary>The registered address when the order was placed, as JSON { name, addressLine, postalCode, city, country }.</summary>
+    public string? ShippingAddress { get; set; }
+    /// <summary>The chat the order was placed in: payment news goes back there.</summary>
+    public Guid? ConversationId { get; set; }
+    public DateTimeOffset? PaidAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public List<OrderItem> Items { get; set; } = [];
@@ -53,6 +58,7 @@ public sealed class OrderItem : ITenantEntity
     public required string Sku { get; set; }
     public required string Name { get; set; }
     public string? Category { get; set; }
+    public string Variant { get; set; } = "";
     public int Quantity { get; set; }
     public decimal UnitPrice { get; set; }
 }
@@ -65,6 +71,18 @@ public static class OrderStatus
     public const string Delivered = "delivered";
     public const string Cancelled = "cancelled";
     public const string Refunded = "refunded";
+
+    public static readonly IReadOnlyList<string> All = [PendingPayment, Paid, Shipped, Delivered, Cancelled, Refunded];
+
+    /// <summary>pending_payment → paid → shipped → delivered; cancelled before shipping; refunded once paid.</summary>
+    public static bool CanMove(string from, string to) => (from, to) switch
+    {
+        (PendingPayment, Paid or Cancelled) => true,
+        (Paid, Shipped or Cancelled or Refunded) => true,
+        (Shipped, Delivered or Refunded) => true,
+        (Delivered, Refunded) => true,
+        _ => false,
+    };
 }
 
 /// <summary>A merchant's FAQ, policy, product or review text; the retrieval index is built from these.</summary>

@@ -12,6 +12,13 @@ public sealed class Customer : IEntity, ITenantEntity
     public string? Language { get; set; }
     /// <summary>ISO 3166-1 alpha-2.</summary>
     public string? Country { get; set; }
+    public string? AddressLine { get; set; }
+    public string? PostalCode { get; set; }
+    public string? City { get; set; }
+    /// <summary>The loyalty balance; moved only together with a ledger entry (see LoyaltyLedger).</summary>
+    public int LoyaltyPoints { get; set; }
+    /// <summary>Set when the customer asked to be forgotten: personal data removed, order totals kept.</summary>
+    public DateTimeOffset? ErasedAt { get; set; }
     public DateTimeOffset? RegisteredAt { get; set; }
     public DateTimeOffset? ConsentAt { get; set; }
     public bool Blocked { get; set; }

@@ -11,6 +11,12 @@ public sealed class Merchant : IEntity
     public string Currency { get; set; } = "EUR";
     public List<string> AllowedOrigins { get; set; } = [];
     public AiSettings Ai { get; set; } = new();
+    /// <summary>Loyalty points earned per currency unit of a paid order (default 1).</summary>
+    public decimal LoyaltyPointsPerUnit { get; set; } = 1;
+    /// <summary>JSON array of { name, minPoints }: the tiers by points held, lowest first.</summary>
+    public string LoyaltyTiers { get; set; } = """[{"name":"Bronze","minPoints":0},{"name":"Silver","minPoints":500},{"name":"Gold","minPoints":1500}]""";
+    /// <summary>Order numbers read PREFIX-NNNNNN; null: the first three letters of the slug.</summary>
+    public string? OrderPrefix { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -22,7 +22,7 @@ public sealed record CategoryCount(string Name, int Count);
 public sealed record CategoryList(IReadOnlyList<CategoryCount> Categories);
 
 /// <summary>Products of the merchant: discovery with constraints, details, categories.</summary>
-public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, TenantContext tenant, ToolContext context)
+public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, TenantContext tenant, ProductResolver resolver)
 {
     private const int MaxItems = 5;
     private static readonly string[] DietaryFlags = ["vegan", "vegetarian", "glutenFree", "lactoseFree"];
@@ -86,18 +86,7 @@ public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, Tena
         [Description("The product's sku (e.g. SDS-PIS-001) or its name as the shopper said it.")] string product,
         CancellationToken cancellationToken = default)
     {
-        var reference = product.Trim();
-        var match = await db.Products.AsNoTracking().Include(p => p.Translations)
-            .FirstOrDefaultAsync(p => p.Active && EF.Functions.ILike(p.Sku, LikeEscaped(reference), "\\"), cancellationToken);
-        if (match is null && reference.Length > 0)
-        {
-            var found = await search.SearchAsync(tenant.MerchantId!.Value, new SearchQuery(reference, K: 1, Type: DocumentTypes.Product), cancellationToken);
-            if (found.Hits is [{ SourceId: { } sku }, ..])
-            {
-                match = await db.Products.AsNoTracking().Include(p => p.Translations).FirstOrDefaultAsync(p => p.Active && p.Sku == sku, cancellationToken);
-            }
-        }
-
+        var match = await resolver.ResolveAsync(product, cancellationToken);
         if (match is null)
         {
             return new ProductLookup(false, null, null);
@@ -119,18 +108,30 @@ public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, Tena
         new(await db.Products.AsNoTracking().Where(p => p.Active).GroupBy(p => p.Category).OrderBy(g => g.Key)
             .Select(g => new CategoryCount(g.Key, g.Count())).ToListAsync(cancellationToken));
 
-    private ProductTranslation Translation(Product product) =>
-        product.Translations.FirstOrDefault(t => t.Language == context.Language)
-        ?? product.Translations.OrderBy(t => t.Language, StringComparer.Ordinal).First();
+    [Tool("list_products")]
+    [Description("Lists the products of one category, cheapest first (up to 10), with price and availability.")]
+    public async Task<ProductSearchResult> ListProductsAsync(
+        [Description("The category name, as list_categories returns it (e.g. pasta, sweets).")] string category,
+        CancellationToken cancellationToken = default)
+    {
+        var name = category.Trim();
+        var products = await db.Products.AsNoTracking().Include(p => p.Translations)
+            .Where(p => p.Active && EF.Functions.ILike(p.Category, ProductResolver.LikeEscaped(name), "\\"))
+            .OrderBy(p => p.Price).ThenBy(p => p.Sku).Take(10).ToListAsync(cancellationToken);
+        return new ProductSearchResult(name, [.. products.Select(p =>
+        {
+            var translation = Translation(p);
+            return new ProductHit(p.Sku, translation.Name, p.Price, p.Currency, p.Category, p.Stock > 0, Shorten(translation.Description), null);
+        })]);
+    }
+
+    private ProductTranslation Translation(Product product) => resolver.Translation(product);
 
     private static bool Flag(Product product, string flag)
     {
         using var attributes = JsonDocument.Parse(product.Attributes);
         return attributes.RootElement.TryGetProperty(flag, out var value) && value.ValueKind == JsonValueKind.True;
     }
-
-    private static string LikeEscaped(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     private static string Shorten(string text) => text.Length <= 200 ? text : string.Concat(text.AsSpan(0, text.LastIndexOf(' ', 200)), "…");
 }
