@@ -84,6 +84,7 @@ public static class Extensions
             .ValidateOnStart();
         services.AddSingleton<Plugins.Links.IPublicBaseUrl, Commerce.PublicBaseUrl>();
         services.AddScoped<Commerce.ConversationNotifier>();
+        Pages.LinkPages.AddLinkPages(services);
         services.AddSingleton<Runtime.Invocation.ToolLoop>();
         services.AddOptions<Chat.ModelsOptions>().BindConfiguration(Chat.ModelsOptions.Section);
         services.AddHttpClient();
@@ -120,7 +121,9 @@ public static class Extensions
         app.MapConversationsApi();
         app.MapDocumentsApi();
         app.MapCatalogApi();
+        app.MapCommerceApi();
         Chat.ChatApi.MapChatApi(app);
+        Pages.LinkPages.MapLinkPages(app);
         return app;
     }
 }

@@ -21,6 +21,9 @@ public sealed class OpenAiStandIn : HttpMessageHandler
     public List<JsonNode> Requests { get; } = [];
     public bool Down { get; set; }
 
+    /// <summary>Replaces the FAQ script: from the request, the deltas to stream and the finish reason.</summary>
+    public Func<JsonNode, (string[] Deltas, string Finish)>? Script { get; set; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken))!;
@@ -38,7 +41,8 @@ public sealed class OpenAiStandIn : HttpMessageHandler
         }
 
         var answered = body["messages"]!.AsArray().Any(m => m!["role"]!.GetValue<string>() == "tool");
-        var chunks = answered
+        var chunks = Script?.Invoke(body) is var (deltas, finish) ? [.. deltas.Select(d => Chunk(d)), Chunk("{}", finish)]
+            : answered
             ? [Chunk("""{"role":"assistant","content":"Shipping within Italy is free over 49 euros [1]. "}"""),
                Chunk("""{"content":"Anything else?"}"""),
                Chunk("{}", "stop")]

@@ -7,12 +7,15 @@ public sealed record AiSettingsDto(string Provider, string Model, double Tempera
     public static AiSettingsDto From(AiSettings s) => new(s.Provider, s.Model, s.Temperature, s.MaxTokens, s.TopP, s.SystemPrompt, s.MemoryWindow);
 }
 
+public sealed record LoyaltyRuleDto(decimal PointsPerUnit, IReadOnlyList<Plugins.Loyalty.LoyaltyTier> Tiers);
+
 public sealed record MerchantDto(
     Guid Id, string Name, string Slug, string Status, string Plan, string DefaultLanguage, string Currency,
-    IReadOnlyList<string> AllowedOrigins, AiSettingsDto Ai, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    IReadOnlyList<string> AllowedOrigins, AiSettingsDto Ai, LoyaltyRuleDto Loyalty, string? OrderPrefix, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public static MerchantDto From(Merchant m) => new(
-        m.Id, m.Name, m.Slug, m.Status, m.Plan, m.DefaultLanguage, m.Currency, m.AllowedOrigins, AiSettingsDto.From(m.Ai), m.CreatedAt, m.UpdatedAt);
+        m.Id, m.Name, m.Slug, m.Status, m.Plan, m.DefaultLanguage, m.Currency, m.AllowedOrigins, AiSettingsDto.From(m.Ai),
+        new LoyaltyRuleDto(m.LoyaltyPointsPerUnit, Plugins.Loyalty.LoyaltyLedger.Tiers(m.LoyaltyTiers)), m.OrderPrefix, m.CreatedAt, m.UpdatedAt);
 }
 
 public sealed record ApiKeyDto(Guid Id, string Kind, string Mode, string Prefix, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)

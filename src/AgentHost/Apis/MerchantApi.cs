@@ -9,7 +9,10 @@ namespace Agents.AgentHost.Apis;
 
 public sealed record AiSettingsPatch(string? Provider, string? Model, double? Temperature, int? MaxTokens, double? TopP, string? SystemPrompt, int? MemoryWindow);
 
-public sealed record UpdateMerchantRequest(string? Name, string? DefaultLanguage, IReadOnlyList<string>? AllowedOrigins, AiSettingsPatch? Ai);
+public sealed record LoyaltyPatch(decimal? PointsPerUnit, IReadOnlyList<Plugins.Loyalty.LoyaltyTier>? Tiers);
+
+public sealed record UpdateMerchantRequest(string? Name, string? DefaultLanguage, IReadOnlyList<string>? AllowedOrigins, AiSettingsPatch? Ai,
+    LoyaltyPatch? Loyalty = null, string? OrderPrefix = null);
 
 public sealed record CreateKeyRequest(string? Kind, string? Mode, string? Name);
 
@@ -22,7 +25,7 @@ public static class MerchantApi
     {
         var merchant = app.MapGroup("/api/merchant").RequireAuthorization(AgentPolicies.SecretKey).WithTags("Merchant");
         merchant.MapGet("/", GetCurrent);
-        merchant.MapPatch("/", Update).WithSummary("Change name, default language, allowed widget origins or AI settings.");
+        merchant.MapPatch("/", Update).WithSummary("Change name, default language, allowed widget origins, AI settings, loyalty rule or order number prefix.");
 
         var keys = app.MapGroup("/api/keys").RequireAuthorization(AgentPolicies.SecretKey).WithTags("Keys");
         keys.MapGet("/", ListKeys);
@@ -61,12 +64,44 @@ public static class MerchantApi
                 .Range("ai.memoryWindow", ai.MemoryWindow, 1, 200);
         }
 
+        if (request.Loyalty is { } loyalty)
+        {
+            validation.Range("loyalty.pointsPerUnit", (double?)loyalty.PointsPerUnit, 0, 1000);
+            foreach (var (tier, i) in (loyalty.Tiers ?? []).Select((t, i) => (t, i)))
+            {
+                if (string.IsNullOrWhiteSpace(tier.Name) || tier.Name.Length > 40 || tier.MinPoints < 0)
+                {
+                    validation.Add($"loyalty.tiers[{i}]", "A tier needs a name (at most 40 characters) and minPoints ≥ 0.");
+                }
+            }
+
+            if (loyalty.Tiers is { Count: > 0 } tiers && tiers.Min(t => t.MinPoints) != 0)
+            {
+                validation.Add("loyalty.tiers", "The lowest tier must start at minPoints 0, so every customer has a tier.");
+            }
+        }
+
+        if (request.OrderPrefix is not null && !System.Text.RegularExpressions.Regex.IsMatch(request.OrderPrefix, "^[A-Z]{2,6}$"))
+        {
+            validation.Add("orderPrefix", "'orderPrefix' must be 2 to 6 capital letters, e.g. SDS.");
+        }
+
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
         }
 
         var merchant = await CurrentAsync(db, tenant, cancellationToken);
+        merchant.OrderPrefix = request.OrderPrefix ?? merchant.OrderPrefix;
+        if (request.Loyalty is { } rule)
+        {
+            merchant.LoyaltyPointsPerUnit = rule.PointsPerUnit ?? merchant.LoyaltyPointsPerUnit;
+            if (rule.Tiers is { Count: > 0 } tiers)
+            {
+                merchant.LoyaltyTiers = System.Text.Json.JsonSerializer.Serialize(tiers.OrderBy(t => t.MinPoints), System.Text.Json.JsonSerializerOptions.Web);
+            }
+        }
+
         merchant.Name = request.Name?.Trim() ?? merchant.Name;
         merchant.DefaultLanguage = request.DefaultLanguage ?? merchant.DefaultLanguage;
         merchant.AllowedOrigins = request.AllowedOrigins?.Distinct(StringComparer.OrdinalIgnoreCase).ToList() ?? merchant.AllowedOrigins;

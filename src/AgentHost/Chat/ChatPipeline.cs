@@ -33,7 +33,7 @@ public sealed class TurnGate(IConfiguration configuration) : SemaphoreSlim(
 /// <summary>
 /// One conversation turn, the same for every channel: merchant active → customer allowed →
 /// language → history (memory window) → retrieval → model with tools → outbound guard →
-/// persisted → returned. Turns of one conversation are serialised by <see cref="ConversationLock"/>.
+/// persisted → returned. Turns of one conversation are serialised by an <see cref="Infrastructure.AdvisoryLock"/>.
 /// </summary>
 public sealed partial class ChatPipeline(
     AgentsDbContext db,
@@ -74,15 +74,13 @@ public sealed partial class ChatPipeline(
         // A turn holds one pooled connection for its length and borrows more briefly (search, tools):
         // the gate keeps running turns well under the pool size, so they can never starve each other.
         await gate.WaitAsync(cancellationToken);
-        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var turnLock = await ConversationLock.AcquireAsync((NpgsqlConnection)db.Database.GetDbConnection(), conversation.Id, cancellationToken);
+            await using var turnLock = await Infrastructure.AdvisoryLock.AcquireAsync(db, Infrastructure.AdvisoryLock.Conversation, conversation.Id, cancellationToken);
             return await RunLockedAsync(request, merchant, conversation, customer, onEvent, started, cancellationToken);
         }
         finally
         {
-            await db.Database.CloseConnectionAsync();
             gate.Release();
         }
     }

@@ -105,6 +105,10 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
             logger.LogInformation("Demo merchant {Slug} created", Slug);
         }
 
+        // New orders continue the numbering of the demo history (SDS-100001…).
+        merchant.OrderPrefix ??= "SDS";
+        await db.SaveChangesAsync(cancellationToken);
+
         scope.ServiceProvider.GetRequiredService<TenantContext>().Set(merchant.Id);
         var step = System.Diagnostics.Stopwatch.GetTimestamp();
         var (products, productDocuments) = await UpsertProductsAsync(db, merchant.Id, cancellationToken);
@@ -151,7 +155,7 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
         }
 
         // The indexing scheme is part of the seed: bump when product documents or chunking change.
-        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{DemoOrderGenerator.Version}/index-1"));
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{DemoOrderGenerator.Version}/index-2"));
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 

@@ -40,9 +40,9 @@ CREATE TABLE cart_items (
     variant      text NOT NULL DEFAULT '',
     quantity     integer NOT NULL CHECK (quantity > 0),
     added_at     timestamptz NOT NULL DEFAULT now(),
-    updated_at   timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (merchant_id, customer_id, product_id, variant)
+    updated_at   timestamptz NOT NULL DEFAULT now()
 );
+CREATE UNIQUE INDEX ux_cart_items_line ON cart_items (merchant_id, customer_id, product_id, variant);
 
 -- Orders: what the customer saw when ordering, frozen; every status change recorded.
 ALTER TABLE orders
@@ -64,8 +64,9 @@ CREATE INDEX ix_order_events_order ON order_events (merchant_id, order_id, creat
 
 -- Per-merchant order numbers, handed out without gaps between concurrent orders.
 CREATE TABLE order_counters (
-    merchant_id  uuid PRIMARY KEY REFERENCES merchants (id) ON DELETE CASCADE,
-    last_number  bigint NOT NULL
+    merchant_id  uuid NOT NULL REFERENCES merchants (id) ON DELETE CASCADE,
+    last_number  bigint NOT NULL,
+    PRIMARY KEY (merchant_id)
 );
 
 -- A payment provider's confirmation, once per (provider, reference): a confirmation that

@@ -72,7 +72,10 @@ internal static class LocalTools
             "list_categories" => ToolJson.HasItems(result, "categories") ? "list_categories.found" : "list_categories.none",
             "add_to_cart" or "remove_from_cart" or "update_cart_quantity" or "clear_cart" => tool + ".done",
             "show_cart" => ToolJson.HasItems(result, "lines") ? "show_cart.found" : "show_cart.empty",
-            "place_order" => ToolJson.IsTrue(result, "needsRegistration") ? "place_order.register" : "place_order.done",
+            "place_order" => ToolJson.IsTrue(result, "needsRegistration") ? "place_order.register"
+                : ToolJson.IsTrue(result, "emptyCart") ? "place_order.empty"
+                : ToolJson.HasItems(result, "insufficientStock") ? "place_order.stock"
+                : "place_order.done",
             "order_status" => ToolJson.IsTrue(result, "found") ? "order_status.found" : "order_status.none",
             "list_orders" => ToolJson.HasItems(result, "orders") ? "list_orders.found" : "list_orders.none",
             "loyalty_balance" => "loyalty_balance.found",

@@ -41,6 +41,7 @@ internal static partial class SlotExtractor
         var used = new bool[text.Length];
 
         var email = First(EmailAddress(), text, used)?.Value;
+        var sku = First(Sku(), folded, used)?.Value.ToUpperInvariant();
         var orderNumber = OrderNumber(folded, used);
         var maxPrice = Budget(folded, used);
         var dietary = DietaryPatterns.Where(d => ConsumeAll(d.Pattern, folded, used)).Select(d => d.Flag).ToList();
@@ -50,7 +51,7 @@ internal static partial class SlotExtractor
         var ordinal = tokens.Where(t => !Overlaps(used, t.Start, t.Length)).Select(t => SlotLexicon.Ordinals.GetValueOrDefault(t.Folded)).FirstOrDefault(o => o != 0);
 
         var content = tokens.Where(t => !Overlaps(used, t.Start, t.Length) && IsContent(t.Folded)).ToList();
-        var product = content.Count == 0 ? null : text[content[0].Start..content[^1].End];
+        var product = sku ?? (content.Count == 0 ? null : text[content[0].Start..content[^1].End]);
         return new Slots(quantity, maxPrice, dietary, category, product, ordinal == 0 ? null : ordinal, orderNumber, email);
     }
 
@@ -160,6 +161,10 @@ internal static partial class SlotExtractor
 
     [GeneratedRegex(@"\b(?<n>[a-z]{2,6}-\d{2,}(?:-\d{2,})*)\b")]
     private static partial Regex OrderCode();
+
+    /// <summary>A product code copied from the shop (SDS-PIS-001): letters, then letter groups, then digits.</summary>
+    [GeneratedRegex(@"\b[a-z]{2,6}(?:-[a-z]{2,6})+-\d{2,}\b")]
+    private static partial Regex Sku();
 
     [GeneratedRegex(@"#\s?(?<n>\d{3,})\b")]
     private static partial Regex HashNumber();

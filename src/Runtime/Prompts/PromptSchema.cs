@@ -41,7 +41,7 @@ public static class PromptSchema
         ["update_cart_quantity"] = ["done"],
         ["show_cart"] = ["found", "empty"],
         ["clear_cart"] = ["done"],
-        ["place_order"] = ["done", "register"],
+        ["place_order"] = ["done", "register", "empty", "stock"],
         ["order_status"] = ["found", "none"],
         ["list_orders"] = ["found", "none"],
         ["loyalty_balance"] = ["found"],

@@ -117,6 +117,42 @@ public sealed class LocalChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetResponseAsync_CartRefusedForStock_SaysHowManyAreLeftAndShowsTheCart()
+    {
+        var messages = Conversation("aggiungi 5 pesto di pistacchio");
+        messages.AddRange(CallAndResult("add_to_cart", new() { ["product"] = "pesto di pistacchio", ["quantity"] = 5 }, Json("""
+            { "ok": false, "lines": [ { "sku": "SDS-PIS-001", "name": "Crema di pistacchio", "quantity": 1, "unitPrice": 9.9, "lineTotal": 9.9, "available": true } ],
+              "itemCount": 1, "total": 9.9, "currency": "EUR", "product": "Pesto di pistacchio",
+              "insufficientStock": { "name": "Pesto di pistacchio", "requested": 5, "available": 3, "inCart": 0 } }
+            """)));
+
+        var response = await _client.GetResponseAsync(messages, Options("it", AllTools), TestContext.Current.CancellationToken);
+
+        Assert.Equal(
+            """
+            Mi dispiace, di *Pesto di pistacchio* ne abbiamo solo 3, quindi non ho cambiato nulla.
+            Il tuo carrello:
+            - 1 × *Crema di pistacchio*: 9,90 EUR
+            *Totale: 9,90 EUR*
+            """, response.Text);
+    }
+
+    [Theory]
+    [InlineData("""{ "placed": false, "emptyCart": true }""", "place_order.empty")]
+    [InlineData("""{ "placed": false, "insufficientStock": [ { "name": "Pesto", "requested": 2, "available": 0 } ] }""", "place_order.stock")]
+    [InlineData("""{ "placed": false, "needsRegistration": true, "link": { "purpose": "register", "url": "https://shop.example/l/abc", "expiresAt": "2026-11-28T10:00:00Z" } }""", "place_order.register")]
+    public async Task GetResponseAsync_PlaceOrderRefused_RendersTheReason(string result, string reply)
+    {
+        var messages = Conversation("place the order");
+        messages.AddRange(CallAndResult("place_order", [], Json(result)));
+
+        var response = await _client.GetResponseAsync(messages, Options("en", AllTools), TestContext.Current.CancellationToken);
+
+        Assert.Equal(RepositoryPrompts.Library.RenderReply("en", reply, Json("{}"), Json(result)), response.Text);
+        Assert.DoesNotContain("{{", response.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_ToolError_RepliesWithTheErrorTemplate()
     {
         var messages = Conversation("do you ship to germany?");

@@ -84,6 +84,8 @@ public class SlotExtractorTests
     [InlineData("es", "añádelo", null)]
     [InlineData("es", "¿la caponata lleva gluten?", "caponata")]
     [InlineData("en", "hey do you guys sell limoncello", "limoncello")]
+    [InlineData("en", "add 1 sds-pis-001 to my cart", "SDS-PIS-001")]
+    [InlineData("it", "mettine 2 di SDS-SWE-001 nel carrello", "SDS-SWE-001")]
     public void Extract_Product(string language, string text, string? expected)
     {
         Assert.Equal(expected, SlotExtractor.Extract(text, language).Product);

@@ -26,7 +26,7 @@ public sealed class PromptLibraryTests : IDisposable
     {
         var library = PromptLibrary.Load(RepositoryPrompts.Folder);
 
-        Assert.Equal("shop-assistant@1;replies@1;intents@1", library.Version);
+        Assert.Equal("shop-assistant@2;replies@2;intents@1", library.Version);
         Assert.Contains("shop-assistant", library.SystemPromptNames);
         foreach (var language in PromptSchema.Languages)
         {
@@ -39,7 +39,7 @@ public sealed class PromptLibraryTests : IDisposable
     [Fact]
     public void Load_MissingVersion_NamesFileAndLine()
     {
-        Edit("replies/en.yaml", text => text.Replace("version: 1\n", "", StringComparison.Ordinal));
+        Edit("replies/en.yaml", text => text.Replace("version: 2\n", "", StringComparison.Ordinal));
 
         var problem = Assert.Single(Problems());
 
@@ -137,7 +137,7 @@ public sealed class PromptLibraryTests : IDisposable
     [Fact]
     public void Load_SeveralProblems_ListsThemAll()
     {
-        Edit("replies/en.yaml", text => text.Replace("version: 1\n", "", StringComparison.Ordinal));
+        Edit("replies/en.yaml", text => text.Replace("version: 2\n", "", StringComparison.Ordinal));
         Edit("intents/es.yaml", text => text.Replace("  goodbye:", "  farewell:", StringComparison.Ordinal));
         File.Delete(Path.Combine(_prompts, "replies", "it.yaml"));
 
