@@ -11,12 +11,13 @@ using Agents.Retrieval.Search;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-// Usage: ChatBench --url http://127.0.0.1:5182 --key sk_test_… --connection "<npgsql>" [--levels 1,16,64] [--seconds 20]
+// Usage: ChatBench --url http://127.0.0.1:5182 --key sk_test_… --connection "<npgsql>" [--levels 1,16,64] [--checkout-levels 1,8] [--seconds 20]
 var url = Arg("--url", "http://127.0.0.1:5182");
 var key = Arg("--key", "");
 var connectionString = Arg("--connection", "");
 var levels = Arg("--levels", "1,16,64").Split(',').Select(int.Parse).ToArray();
 var seconds = int.Parse(Arg("--seconds", "20"), CultureInfo.InvariantCulture);
+var checkoutLevels = Arg("--checkout-levels", "1,8").Split(',').Select(int.Parse).ToArray();
 string[] messages =
 [
     "Ciao!", "Avete la crema di pistacchio?", "Quanto costa la spedizione?", "Do you have vegan gifts under 30 euros?",
@@ -87,6 +88,99 @@ foreach (var level in levels)
     failures = 0;
     var chat = await RunAsync(level, seconds, (worker, text) => ChatTurnAsync($"bench-{level}-{worker}-{DateTime.UtcNow.Ticks}", text));
     Say($"| {level} | {chat.Rate:F0} | {chat.P50:F1} ms | {chat.P99:F1} ms | {floor.Rate:F0} | {floor.P50:F1} ms | {floor.P99:F1} ms | {chat.P50 / floor.P50:F2}× | {failures} |");
+}
+
+// Checkout: add to cart (chat) → place the order (chat) → pay (the secure page), by registered customers.
+const string CheckoutSku = "SDS-SAL-001";
+await using (var stock = dataSource.CreateCommand($"UPDATE products SET stock = 1000000 WHERE merchant_id = '{merchant}' AND sku = '{CheckoutSku}'"))
+{
+    await stock.ExecuteNonQueryAsync();
+}
+
+async Task<string> RegisteredCustomerAsync(string externalId)
+{
+    await using var insert = dataSource.CreateCommand("""
+        INSERT INTO customers (id, merchant_id, external_id, name, email, language, address_line, postal_code, city, country, registered_at, consent_at)
+        VALUES (@id, @m, @e, 'Bench Shopper', @e || '@bench.example', 'en', 'Via Bench 1', '90100', 'Palermo', 'IT', now(), now())
+        """);
+    insert.Parameters.AddWithValue("id", Guid.CreateVersion7());
+    insert.Parameters.AddWithValue("m", merchant);
+    insert.Parameters.AddWithValue("e", externalId);
+    await insert.ExecuteNonQueryAsync();
+    return externalId;
+}
+
+async Task CheckoutAsync(string externalId)
+{
+    var session = "checkout-" + externalId;
+    using var added = await http.PostAsJsonAsync("/chat", new { sessionId = session, message = $"add 1 {CheckoutSku} to my cart", customer = new { externalId, language = "en" } });
+    using var placed = await http.PostAsJsonAsync("/chat", new { sessionId = session, message = "place the order" });
+    var reply = await placed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
+    if (!added.IsSuccessStatusCode || !reply.TryGetProperty("links", out var links) || links.GetArrayLength() == 0)
+    {
+        Interlocked.Increment(ref failures);
+        return;
+    }
+
+    using var paid = await http.PostAsync(new Uri(links[0].GetProperty("url").GetString()!).PathAndQuery, new FormUrlEncodedContent([]));
+    if (!paid.IsSuccessStatusCode)
+    {
+        Interlocked.Increment(ref failures);
+    }
+}
+
+// The floor: the same rows written straight with SQL in one transaction — cart line, stock,
+// order with its item, cart emptied, points.
+async Task FloorCheckoutAsync(NpgsqlDataSource floorSource, string externalId)
+{
+    await using var connection = await floorSource.OpenConnectionAsync();
+    await using var transaction = await connection.BeginTransactionAsync();
+    await using var batch = new NpgsqlBatch(connection, transaction)
+    {
+        BatchCommands =
+        {
+            new("""
+                INSERT INTO cart_items (id, merchant_id, customer_id, product_id, quantity)
+                SELECT gen_random_uuid(), c.merchant_id, c.id, p.id, 1 FROM customers c JOIN products p ON p.merchant_id = c.merchant_id AND p.sku = $2
+                WHERE c.merchant_id = $1 AND c.external_id = $3 AND p.stock >= 1
+                """),
+            new("UPDATE products SET stock = stock - 1 WHERE merchant_id = $1 AND sku = $2 AND stock >= 1"),
+            new("""
+                WITH o AS (INSERT INTO orders (id, merchant_id, number, customer_id, status, total, subtotal)
+                           SELECT gen_random_uuid(), $1, 'BENCH-' || gen_random_uuid(), id, 'paid', 5, 5 FROM customers WHERE merchant_id = $1 AND external_id = $3 RETURNING id)
+                INSERT INTO order_items (id, merchant_id, order_id, sku, name, quantity, unit_price) SELECT gen_random_uuid(), $1, o.id, $2, 'x', 1, 5 FROM o
+                """),
+            new("DELETE FROM cart_items WHERE merchant_id = $1 AND customer_id = (SELECT id FROM customers WHERE merchant_id = $1 AND external_id = $3)"),
+            new("UPDATE customers SET loyalty_points = loyalty_points + 5 WHERE merchant_id = $1 AND external_id = $3"),
+        },
+    };
+    foreach (var command in batch.BatchCommands)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = merchant });
+        command.Parameters.Add(new NpgsqlParameter { Value = CheckoutSku });
+        command.Parameters.Add(new NpgsqlParameter { Value = externalId });
+    }
+
+    await batch.ExecuteNonQueryAsync();
+    await transaction.CommitAsync();
+}
+
+Say("");
+Say("| checkout (add → order → pay), concurrent shoppers | checkouts/s | p50 | p99 | floor checkouts/s | floor p50 | floor p99 | p50 / floor p50 | failed |");
+Say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var level in checkoutLevels)
+{
+    var shoppers = await Task.WhenAll(Enumerable.Range(0, level).Select(w => RegisteredCustomerAsync($"bench-ck-{level}-{w}-{DateTime.UtcNow.Ticks}")));
+    await RunAsync(level, 3, (worker, _) => CheckoutAsync(shoppers[worker])); // warm-up
+    (double Rate, double P50, double P99) floor;
+    await using (var floorSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = level + 2 }.ConnectionString))
+    {
+        floor = await RunAsync(level, seconds, (worker, _) => FloorCheckoutAsync(floorSource, shoppers[worker]));
+    }
+
+    failures = 0;
+    var checkout = await RunAsync(level, seconds, (worker, _) => CheckoutAsync(shoppers[worker]));
+    Say($"| {level} | {checkout.Rate:F1} | {checkout.P50:F1} ms | {checkout.P99:F1} ms | {floor.Rate:F0} | {floor.P50:F1} ms | {floor.P99:F1} ms | {checkout.P50 / floor.P50:F2}× | {failures} |");
 }
 
 Directory.CreateDirectory(Path.Combine("bench", "results"));

@@ -3,7 +3,8 @@ using System.Globalization;
 
 namespace Agents.Plugins.Loyalty;
 
-public sealed record LoyaltyRecent(int Change, string Reason, string? OrderNumber, string At);
+/// <summary>A ledger entry for the shopper: <c>ChangeText</c> is the change with its sign (+19, −19).</summary>
+public sealed record LoyaltyRecent(int Change, string ChangeText, string Reason, string? OrderNumber, string At);
 
 public sealed record LoyaltyBalanceResult(int Points, string? Tier, string? NextTier, int? PointsToNextTier, IReadOnlyList<LoyaltyRecent> Recent);
 
@@ -17,7 +18,7 @@ public sealed class LoyaltyPlugin(LoyaltyLedger ledger, ShopperTexts texts, Tool
         var status = await ledger.StatusAsync(context.CustomerId ?? throw new InvalidOperationException("Loyalty needs a customer."), 5, cancellationToken);
         var culture = CultureInfo.GetCultureInfo(context.Language);
         return new LoyaltyBalanceResult(status.Points, status.Tier, status.NextTier, status.PointsToNextTier,
-            [.. status.Recent.Select(m => new LoyaltyRecent(m.Change, Reason(m), m.OrderNumber, m.At.ToString("d MMM yyyy", culture)))]);
+            [.. status.Recent.Select(m => new LoyaltyRecent(m.Change, m.Change > 0 ? $"+{m.Change}" : $"−{-m.Change}", Reason(m), m.OrderNumber, m.At.ToString("d MMM yyyy", culture)))]);
     }
 
     private string Reason(LoyaltyMovement movement) =>

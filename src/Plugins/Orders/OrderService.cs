@@ -45,47 +45,38 @@ public sealed class OrderService(AgentsDbContext db, TenantContext tenant, Loyal
     public async Task<PlaceResult> PlaceAsync(Guid customerId, Guid? conversationId, string channel, CancellationToken cancellationToken)
     {
         var merchantId = tenant.MerchantId!.Value;
+        var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == merchantId, cancellationToken);
+        if (!IsRegistered(await db.Customers.AsNoTracking().FirstAsync(c => c.Id == customerId, cancellationToken)))
+        {
+            return new PlaceResult(PlaceOutcome.NeedsRegistration, null, []);
+        }
+
+        if (!await db.CartItems.AnyAsync(i => i.CustomerId == customerId, cancellationToken))
+        {
+            return new PlaceResult(PlaceOutcome.EmptyCart, null, []);
+        }
+
+        // The number is taken in its own short statement, so concurrent orders of the shop do not
+        // queue on the counter row until each commits; a placement that fails below leaves a gap.
+        var number = await NextNumberAsync(merchant, cancellationToken);
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
 
         // The customer's row lock makes one placement at a time per customer; a second finds the cart empty.
         var customer = await db.Customers.FromSql($"SELECT * FROM customers WHERE id = {customerId} AND merchant_id = {merchantId} FOR UPDATE")
             .AsNoTracking().FirstAsync(cancellationToken);
-        if (!IsRegistered(customer))
-        {
-            return new PlaceResult(PlaceOutcome.NeedsRegistration, null, []);
-        }
-
-        var merchant = await db.Merchants.AsNoTracking().FirstAsync(m => m.Id == merchantId, cancellationToken);
         var items = await db.CartItems.AsNoTracking().Include(i => i.Product!).ThenInclude(p => p.Translations)
             .Where(i => i.CustomerId == customerId).OrderBy(i => i.AddedAt).ThenBy(i => i.Id).ToListAsync(cancellationToken);
-        if (items.Count == 0)
+        if (items.Count == 0 || !IsRegistered(customer))
         {
-            return new PlaceResult(PlaceOutcome.EmptyCart, null, []);
+            return new PlaceResult(items.Count == 0 ? PlaceOutcome.EmptyCart : PlaceOutcome.NeedsRegistration, null, []);
         }
 
         var language = ShopperTexts.Language(customer.Language ?? merchant.DefaultLanguage);
-        var shortages = new List<StockShortage>();
-        foreach (var item in items)
-        {
-            var reserved = item.Product!.Active ? await db.Products.Where(p => p.Id == item.ProductId && p.Stock >= item.Quantity)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, p => p.Stock - item.Quantity), cancellationToken) : 0;
-            if (reserved == 0)
-            {
-                var available = await db.Products.Where(p => p.Id == item.ProductId).Select(p => p.Active ? p.Stock : 0).FirstAsync(cancellationToken);
-                shortages.Add(new StockShortage(ProductResolver.Translation(item.Product, language).Name, item.Quantity, available));
-            }
-        }
-
-        if (shortages.Count > 0)
-        {
-            await transaction.RollbackAsync(cancellationToken);
-            return new PlaceResult(PlaceOutcome.InsufficientStock, null, shortages);
-        }
-
         var order = new Order
         {
             MerchantId = merchantId,
-            Number = await NextNumberAsync(merchant, cancellationToken),
+            Number = number,
             CustomerId = customerId,
             Status = OrderStatus.PendingPayment,
             Currency = merchant.Currency.Trim(),
@@ -112,6 +103,28 @@ public sealed class OrderService(AgentsDbContext db, TenantContext tenant, Loyal
         // Only the lines that were read: one added meanwhile stays in the cart.
         var lineIds = items.ConvertAll(i => i.Id);
         await db.CartItems.Where(i => lineIds.Contains(i.Id)).ExecuteDeleteAsync(cancellationToken);
+
+        // Stock last: a product's row stays locked only from its decrement to the commit just after,
+        // so shoppers buying the same product queue for an instant, not for the whole placement.
+        var shortages = new List<StockShortage>();
+        foreach (var item in items)
+        {
+            var reserved = item.Product!.Active ? await db.Products.Where(p => p.Id == item.ProductId && p.Stock >= item.Quantity)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Stock, p => p.Stock - item.Quantity), cancellationToken) : 0;
+            if (reserved == 0)
+            {
+                var available = await db.Products.Where(p => p.Id == item.ProductId).Select(p => p.Active ? p.Stock : 0).FirstAsync(cancellationToken);
+                shortages.Add(new StockShortage(ProductResolver.Translation(item.Product, language).Name, item.Quantity, available));
+            }
+        }
+
+        if (shortages.Count > 0)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+            return new PlaceResult(PlaceOutcome.InsufficientStock, null, shortages);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return new PlaceResult(PlaceOutcome.Placed, order, []);
     }
