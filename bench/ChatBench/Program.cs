@@ -92,6 +92,12 @@ foreach (var level in levels)
 
 // Checkout: add to cart (chat) → place the order (chat) → pay (the secure page), by registered customers.
 const string CheckoutSku = "SDS-SAL-001";
+int stockBefore;
+await using (var read = dataSource.CreateCommand($"SELECT stock FROM products WHERE merchant_id = '{merchant}' AND sku = '{CheckoutSku}'"))
+{
+    stockBefore = (int)(await read.ExecuteScalarAsync())!;
+}
+
 await using (var stock = dataSource.CreateCommand($"UPDATE products SET stock = 1000000 WHERE merchant_id = '{merchant}' AND sku = '{CheckoutSku}'"))
 {
     await stock.ExecuteNonQueryAsync();
@@ -110,11 +116,19 @@ async Task<string> RegisteredCustomerAsync(string externalId)
     return externalId;
 }
 
+var steps = new ConcurrentDictionary<string, ConcurrentBag<double>>();
+void Step(string name, long started) => steps.GetOrAdd(name, _ => []).Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
 async Task CheckoutAsync(string externalId)
 {
     var session = "checkout-" + externalId;
+    var started = Stopwatch.GetTimestamp();
     using var added = await http.PostAsJsonAsync("/chat", new { sessionId = session, message = $"add 1 {CheckoutSku} to my cart", customer = new { externalId, language = "en" } });
+    Step("add_to_cart turn", started);
+    started = Stopwatch.GetTimestamp();
     using var placed = await http.PostAsJsonAsync("/chat", new { sessionId = session, message = "place the order" });
+    Step("place_order turn", started);
+    started = Stopwatch.GetTimestamp();
     var reply = await placed.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
     if (!added.IsSuccessStatusCode || !reply.TryGetProperty("links", out var links) || links.GetArrayLength() == 0)
     {
@@ -123,6 +137,7 @@ async Task CheckoutAsync(string externalId)
     }
 
     using var paid = await http.PostAsync(new Uri(links[0].GetProperty("url").GetString()!).PathAndQuery, new FormUrlEncodedContent([]));
+    Step("pay page POST", started);
     if (!paid.IsSuccessStatusCode)
     {
         Interlocked.Increment(ref failures);
@@ -165,6 +180,7 @@ async Task FloorCheckoutAsync(NpgsqlDataSource floorSource, string externalId)
     await transaction.CommitAsync();
 }
 
+var stepReport = new List<string>();
 Say("");
 Say("| checkout (add → order → pay), concurrent shoppers | checkouts/s | p50 | p99 | floor checkouts/s | floor p50 | floor p99 | p50 / floor p50 | failed |");
 Say("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
@@ -179,15 +195,34 @@ foreach (var level in checkoutLevels)
     }
 
     failures = 0;
+    steps.Clear();
     var checkout = await RunAsync(level, seconds, (worker, _) => CheckoutAsync(shoppers[worker]));
     Say($"| {level} | {checkout.Rate:F1} | {checkout.P50:F1} ms | {checkout.P99:F1} ms | {floor.Rate:F0} | {floor.P50:F1} ms | {floor.P99:F1} ms | {checkout.P50 / floor.P50:F2}× | {failures} |");
+    stepReport.Add($"{level} shoppers: " + string.Join(", ", steps.OrderBy(s => s.Key, StringComparer.Ordinal)
+        .Select(s => $"{s.Key} p50 {Percentile([.. s.Value.Order()], 50):F1} ms")));
+}
+
+Say("");
+foreach (var line in stepReport)
+{
+    Say($"Checkout steps at {line}");
 }
 
 Directory.CreateDirectory(Path.Combine("bench", "results"));
 await File.WriteAllTextAsync(Path.Combine("bench", "results", "chat.md"), report.ToString());
-await using (var drop = dataSource.CreateCommand("DROP TABLE bench_floor_rows"))
+// Leave the demo shop as it was: its orders and conversations are the analytics' known data.
+await using (var cleanup = dataSource.CreateCommand($"""
+    DROP TABLE bench_floor_rows;
+    DELETE FROM orders WHERE merchant_id = '{merchant}' AND (number LIKE 'BENCH-%'
+        OR customer_id IN (SELECT id FROM customers WHERE merchant_id = '{merchant}' AND external_id LIKE 'bench-ck-%'));
+    DELETE FROM conversations WHERE merchant_id = '{merchant}' AND (session_id LIKE 'bench-%' OR session_id LIKE 'warm-%' OR session_id LIKE 'checkout-bench-ck-%');
+    DELETE FROM customers WHERE merchant_id = '{merchant}' AND (external_id LIKE 'bench-ck-%'
+        OR (external_id IS NULL AND phone IS NULL AND email IS NULL AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = customers.id)
+            AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = customers.id)));
+    UPDATE products SET stock = {stockBefore} WHERE merchant_id = '{merchant}' AND sku = '{CheckoutSku}';
+    """))
 {
-    await drop.ExecuteNonQueryAsync();
+    await cleanup.ExecuteNonQueryAsync();
 }
 
 return;

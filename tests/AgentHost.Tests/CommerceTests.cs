@@ -250,6 +250,15 @@ public sealed class CommerceTests(DemoFactory factory) : IClassFixture<DemoFacto
         Assert.False((await AskAsync($"where is my order {number}?")).GetProperty("found").GetBoolean());
         Assert.Equal("SDS-PIS-001", (await AskAsync("add 1 SDS-PIS-001 to my cart")).GetProperty("notFound").GetProperty("product").GetString());
         Assert.Equal("pending_payment", (await Client.GetFromJsonAsync<OrderDto>($"/api/orders/{number}", Ct))!.Status);
+
+        // Nor a link to it: the other shop's customer asking to pay this order gets no link.
+        await using var scope = factory.Services.CreateAsyncScope();
+        scope.ServiceProvider.GetRequiredService<TenantContext>().Set(other.MerchantId);
+        var context = scope.ServiceProvider.GetRequiredService<Agents.Plugins.ToolContext>();
+        context.CustomerId = await scope.ServiceProvider.GetRequiredService<AgentsDbContext>().Customers.Where(c => c.ExternalId == externalId).Select(c => c.Id).FirstAsync(Ct);
+        context.Language = "en";
+        var link = await scope.ServiceProvider.GetRequiredService<Agents.Plugins.Links.LinksPlugin>().CreateSecureLinkAsync("pay", number, Ct);
+        Assert.Equal((true, null), (link.OrderNotFound, link.Url));
     }
 
     private async Task<ChatReply> SayAsync(string message, string session, object? customer = null)

@@ -267,11 +267,20 @@ public sealed class OrderService(AgentsDbContext db, TenantContext tenant, Loyal
     {
         var prefix = merchant.OrderPrefix ?? new string([.. merchant.Slug.Where(char.IsAsciiLetter).Take(3).Select(char.ToUpperInvariant)]).PadRight(2, 'X');
         var next = await db.Database.SqlQuery<long>($"""
-            INSERT INTO order_counters (merchant_id, last_number)
-            SELECT {merchant.Id}, COALESCE(MAX(substring(number from '([0-9]+)$')::bigint), 100000) + 1 FROM orders WHERE merchant_id = {merchant.Id}
-            ON CONFLICT (merchant_id) DO UPDATE SET last_number = order_counters.last_number + 1
-            RETURNING last_number AS "Value"
+            UPDATE order_counters SET last_number = last_number + 1 WHERE merchant_id = {merchant.Id} RETURNING last_number AS "Value"
             """).ToListAsync(cancellationToken);
+        if (next.Count == 0)
+        {
+            // The shop's first order here: continue after the numbers of imported orders (one scan, once).
+            next = await db.Database.SqlQuery<long>($"""
+                INSERT INTO order_counters (merchant_id, last_number)
+                SELECT {merchant.Id}, COALESCE(MAX(substring(number from '-([0-9]+)$')::bigint), 100000) + 1
+                FROM orders WHERE merchant_id = {merchant.Id} AND number ~ '^[A-Z]+-[0-9]+$' AND length(number) <= 22
+                ON CONFLICT (merchant_id) DO UPDATE SET last_number = order_counters.last_number + 1
+                RETURNING last_number AS "Value"
+                """).ToListAsync(cancellationToken);
+        }
+
         return $"{prefix}-{next[0]}";
     }
 }
