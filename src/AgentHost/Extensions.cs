@@ -6,6 +6,8 @@ using Agents.AgentHost.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Json;
+using Agents.AgentHost.WhatsApp;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 
 namespace Agents.AgentHost;
@@ -19,6 +21,12 @@ public static class Extensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
             c.ProblemDetails.Instance ??= $"{c.HttpContext.Request.Method} {c.HttpContext.Request.Path}";
+            // OpenAI SDKs read only their own error object: give every /v1 problem one, auth failures included.
+            if (c.HttpContext.Request.Path.StartsWithSegments("/v1") && !c.ProblemDetails.Extensions.ContainsKey("error"))
+            {
+                c.ProblemDetails.Extensions["error"] = new Chat.ChatCompletionsError(c.ProblemDetails.Detail ?? c.ProblemDetails.Title ?? "", "invalid_request_error", null, null);
+            }
+
             // Kestrel rejects an oversized chunked body itself; say what the limit was.
             if (c.HttpContext.Response.StatusCode == StatusCodes.Status413PayloadTooLarge && c.ProblemDetails.Detail is null)
             {
@@ -84,6 +92,21 @@ public static class Extensions
             .ValidateOnStart();
         services.AddSingleton<Plugins.Links.IPublicBaseUrl, Commerce.PublicBaseUrl>();
         services.AddScoped<Commerce.ConversationNotifier>();
+        Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.SetApplicationName(services.AddDataProtection(), "Agents");
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
+            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
+                o.XmlRepository = new PostgresXmlRepository(sp.GetRequiredService<Npgsql.NpgsqlDataSource>())));
+        services.AddScoped<WhatsApp.ChannelAccounts>();
+        services.AddSingleton<WhatsApp.WhatsAppSignals>();
+        services.AddSingleton<WhatsApp.Outbox>();
+        services.AddOptions<Channels.Twilio.TwilioOptions>().BindConfiguration("Channels:Twilio");
+        services.AddHttpClient<Channels.Twilio.TwilioMessagesClient>();
+        if (builder.Configuration.GetValue("Channels:Workers:Enabled", true))
+        {
+            // Web-only hosts can leave inbound turns and outbound delivery to worker hosts.
+            services.AddHostedService<WhatsApp.InboundProcessor>();
+            services.AddHostedService<WhatsApp.OutboxSender>();
+        }
         Pages.LinkPages.AddLinkPages(services);
         services.AddSingleton<Runtime.Invocation.ToolLoop>();
         services.AddOptions<Chat.ModelsOptions>().BindConfiguration(Chat.ModelsOptions.Section);
@@ -122,8 +145,11 @@ public static class Extensions
         app.MapDocumentsApi();
         app.MapCatalogApi();
         app.MapCommerceApi();
+        app.MapWhatsAppApi();
         Chat.ChatApi.MapChatApi(app);
+        Chat.ChatCompletionsApi.MapChatCompletionsApi(app);
         Pages.LinkPages.MapLinkPages(app);
+        Widget.WidgetApi.MapWidgetApi(app);
         return app;
     }
 }

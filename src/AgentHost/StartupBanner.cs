@@ -32,6 +32,7 @@ public sealed class StartupBanner(IServer server, IHostApplicationLifetime lifet
                 if (demo.PublishableKey is { } publishable)
                 {
                     lines.Add($"  Demo merchant publishable key (widget): {publishable}");
+                    lines.Add($"  Widget demo page: {url}/widget/demo");
                 }
 
                 lines.Add($"  Try: curl -H \"Authorization: Bearer {secret}\" {url}/api/merchant");

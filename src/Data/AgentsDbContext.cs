@@ -26,6 +26,7 @@ public sealed class AgentsDbContext(DbContextOptions<AgentsDbContext> options, T
     public DbSet<LoyaltyEntry> LoyaltyLedger => Set<LoyaltyEntry>();
     public DbSet<CustomerConsent> CustomerConsents => Set<CustomerConsent>();
     public DbSet<SecureLink> SecureLinks => Set<SecureLink>();
+    public DbSet<ChannelAccount> ChannelAccounts => Set<ChannelAccount>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

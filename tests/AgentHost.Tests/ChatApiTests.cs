@@ -206,6 +206,35 @@ public sealed class ChatApiTests(DemoFactory factory) : IClassFixture<DemoFactor
     }
 
     [Fact]
+    public async Task Chat_PublishableKey_NeverReachesAnotherChannelsSession()
+    {
+        var created = await factory.CreateMerchantAsync();
+        var owner = factory.ClientWithKey(created.SecretKey);
+        (await owner.PatchAsJsonAsync("/api/merchant", new { allowedOrigins = new[] { "https://shop.example" } }, Ct)).EnsureSuccessStatusCode();
+        var apiSession = $"crm-{Guid.NewGuid():N}";
+        (await owner.PostAsJsonAsync("/chat", new { sessionId = apiSession, message = "Hello", customer = new { externalId = apiSession } }, Ct)).EnsureSuccessStatusCode();
+
+        async Task<HttpResponseMessage> FromTheWidget(HttpMethod method, string path, object? body = null, string accept = "application/json")
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+            request.Headers.Add("Origin", "https://shop.example");
+            request.Headers.Accept.ParseAdd(accept);
+            return await factory.ClientWithKey(created.PublishableKey).SendAsync(request, Ct);
+        }
+
+        Assert.Equal(HttpStatusCode.NotFound, (await FromTheWidget(HttpMethod.Get, $"/chat/sessions/{apiSession}/history")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await FromTheWidget(HttpMethod.Delete, $"/chat/sessions/{apiSession}")).StatusCode);
+        await (await FromTheWidget(HttpMethod.Post, "/chat", new { sessionId = apiSession, message = "What did I order?", channel = "api" }))
+            .AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync($"/chat/sessions/{apiSession}/history", Ct)).StatusCode);
+
+        // An SSE client with a key that does not fit still gets a problem, not a 500.
+        using var streaming = new HttpRequestMessage(HttpMethod.Post, "/chat") { Content = JsonContent.Create(new { message = "Hello" }) };
+        streaming.Headers.Accept.ParseAdd("text/event-stream");
+        await (await factory.ClientWithKey(created.PublishableKey).SendAsync(streaming, Ct)).AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Chat_BlockedCustomer_IsIgnoredAndNothingIsStored()
     {
         var externalId = $"blocked-{Guid.NewGuid():N}";

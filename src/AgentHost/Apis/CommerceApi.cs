@@ -30,7 +30,7 @@ public sealed record LoyaltyDto(string CustomerExternalId, int Points, int Earne
 
 public sealed record CartDto(string CustomerExternalId, IReadOnlyList<CartLine> Lines, int ItemCount, decimal Total, string Currency);
 
-public sealed record CommerceServices(AgentsDbContext Db, OrderService Orders, Carts Carts, LoyaltyLedger Loyalty);
+public sealed record CommerceServices(AgentsDbContext Db, OrderService Orders, Carts Carts, LoyaltyLedger Loyalty, Commerce.ConversationNotifier Notifier, ShopperTexts Texts);
 
 /// <summary>What merchant systems read and report about carts, orders and loyalty (secret key).</summary>
 public static class CommerceApi
@@ -87,6 +87,15 @@ public static class CommerceApi
             var next = string.Join(", ", OrderStatus.All.Where(s => OrderStatus.CanMove(moved.From, s)));
             throw new ConflictException($"Order {order.Number} is {moved.From} and cannot become {moved.To}. " +
                 (next.Length > 0 ? $"From {moved.From} it can become: {next}." : $"{moved.From} is final."));
+        }
+
+        if (moved.Outcome == TransitionOutcome.Moved && moved.To != OrderStatus.Paid)
+        {
+            // The shopper hears about shipping, delivery, cancellation and refunds where they ordered.
+            var language = ShopperTexts.Language(await services.Db.Customers.Where(c => c.Id == order.CustomerId).Select(c => c.Language).FirstOrDefaultAsync(cancellationToken));
+            var label = services.Texts.Status(language, moved.To);
+            await services.Notifier.NotifyAsync(order.ConversationId, services.Texts.Get(language, "chat.order_status", ("order", order.Number), ("status", label)), language,
+                cancellationToken, "order_status", new Dictionary<string, string> { ["1"] = order.Number, ["2"] = label });
         }
 
         return TypedResults.Ok(await DtoAsync(services.Db, order, cancellationToken));

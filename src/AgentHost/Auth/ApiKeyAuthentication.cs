@@ -155,12 +155,17 @@ public sealed class ApiKeyAuthenticationHandler(
         return WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", detail);
     }
 
-    private Task WriteProblemAsync(int status, string title, string detail) =>
-        problems.WriteAsync(new ProblemDetailsContext
+    private async Task WriteProblemAsync(int status, string title, string detail)
+    {
+        var problem = new ProblemDetailsContext { HttpContext = Context, ProblemDetails = { Status = status, Title = title, Detail = detail } };
+        if (!await problems.TryWriteAsync(problem))
         {
-            HttpContext = Context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        }).AsTask();
+            // The client accepts only something no writer produces (an SSE client asking for
+            // text/event-stream): answer with the problem anyway rather than fail with a 500.
+            Context.Response.StatusCode = status;
+            await Context.Response.WriteAsJsonAsync(problem.ProblemDetails, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+        }
+    }
 
     private async Task TouchAsync(Guid keyId, DateTimeOffset? lastUsed)
     {

@@ -73,7 +73,8 @@ public static class ChatApi
         }
 
         request = request with { Customer = request.Customer is null ? null : request.Customer with { Phone = phone } };
-        var channel = request.Channel ?? (http.User.HasClaim(AgentClaims.KeyKind, ApiKeyFormat.Publishable) ? "widget" : "api");
+        // A publishable key is public: it only ever speaks for the widget, whatever the body says.
+        var channel = http.User.HasClaim(AgentClaims.KeyKind, ApiKeyFormat.Publishable) ? "widget" : request.Channel ?? "api";
         var streaming = http.Request.Headers.Accept.Any(a => a?.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) == true);
         if (!streaming)
         {
@@ -123,9 +124,9 @@ public static class ChatApi
         _ => TypedResults.Ok(new { reply = (string?)null, ignored = outcome.Refusal == TurnRefusal.CustomerBlocked ? "customer_blocked" : "customer_opted_out" }),
     };
 
-    public static async Task<Results<Ok<ChatHistory>, NotFound>> History(string sessionId, AgentsDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<Ok<ChatHistory>, NotFound>> History(string sessionId, AgentsDbContext db, HttpContext http, CancellationToken cancellationToken)
     {
-        var conversation = await db.Conversations.AsNoTracking().Include(c => c.Messages)
+        var conversation = await Sessions(db, http).AsNoTracking().Include(c => c.Messages)
             .FirstOrDefaultAsync(c => c.SessionId == sessionId, cancellationToken);
         if (conversation is null)
         {
@@ -145,8 +146,12 @@ public static class ChatApi
         return TypedResults.Ok(new ChatHistory(conversation.SessionId, conversation.Channel, conversation.Language, messages, usage));
     }
 
-    public static async Task<Results<NoContent, NotFound>> DeleteSession(string sessionId, AgentsDbContext db, CancellationToken cancellationToken) =>
-        await db.Conversations.Where(c => c.SessionId == sessionId).ExecuteDeleteAsync(cancellationToken) > 0
+    public static async Task<Results<NoContent, NotFound>> DeleteSession(string sessionId, AgentsDbContext db, HttpContext http, CancellationToken cancellationToken) =>
+        await Sessions(db, http).Where(c => c.SessionId == sessionId).ExecuteDeleteAsync(cancellationToken) > 0
             ? TypedResults.NoContent()
             : TypedResults.NotFound();
+
+    /// <summary>The sessions a key may see: a publishable key only the widget's (never an API or WhatsApp conversation).</summary>
+    private static IQueryable<Data.Entities.Conversation> Sessions(AgentsDbContext db, HttpContext http) =>
+        http.User.HasClaim(AgentClaims.KeyKind, ApiKeyFormat.Publishable) ? db.Conversations.Where(c => c.Channel == "widget") : db.Conversations;
 }

@@ -224,6 +224,12 @@ public sealed partial class ChatPipeline(
     {
         var sessionId = string.IsNullOrWhiteSpace(request.SessionId) ? null : request.SessionId.Trim();
         var conversation = sessionId is null ? null : await db.Conversations.FirstOrDefaultAsync(c => c.SessionId == sessionId, cancellationToken);
+        // The widget (a public key) can never continue a conversation of another channel.
+        if (conversation is not null && channel == "widget" && conversation.Channel != "widget")
+        {
+            return (conversation, null!, TurnRefusal.SessionOfAnotherCustomer);
+        }
+
         var identified = await FindCustomerAsync(request.Customer, cancellationToken);
         if (conversation?.CustomerId is { } owner)
         {

@@ -187,3 +187,12 @@ internal sealed class SecureLinkConfiguration : IEntityTypeConfiguration<SecureL
         builder.HasOne<Order>().WithMany().HasForeignKey(l => l.OrderId);
     }
 }
+
+internal sealed class ChannelAccountConfiguration : IEntityTypeConfiguration<ChannelAccount>
+{
+    public void Configure(EntityTypeBuilder<ChannelAccount> builder)
+    {
+        builder.ToTable("channel_accounts");
+        builder.Property(a => a.Templates).HasColumnType("jsonb");
+    }
+}

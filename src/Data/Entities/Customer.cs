@@ -19,6 +19,8 @@ public sealed class Customer : IEntity, ITenantEntity
     public int LoyaltyPoints { get; set; }
     /// <summary>Set when the customer asked to be forgotten: personal data removed, order totals kept.</summary>
     public DateTimeOffset? ErasedAt { get; set; }
+    /// <summary>The customer's last WhatsApp message: free-form replies are allowed for 24 hours after it.</summary>
+    public DateTimeOffset? LastInboundAt { get; set; }
     public DateTimeOffset? RegisteredAt { get; set; }
     public DateTimeOffset? ConsentAt { get; set; }
     public bool Blocked { get; set; }

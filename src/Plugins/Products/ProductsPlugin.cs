@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Agents.Plugins.Products;
 
-public sealed record ProductHit(string Sku, string Name, decimal Price, string Currency, string Category, bool InStock, string Snippet, Guid? DocumentId);
+public sealed record ProductHit(string Sku, string Name, decimal Price, string Currency, string Category, bool InStock, string Snippet, Guid? DocumentId, string? ImageUrl = null);
 
 public sealed record ProductSearchResult(string Query, IReadOnlyList<ProductHit> Items);
 
@@ -74,7 +74,7 @@ public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, Tena
                 var hit = ranked.FirstOrDefault(r => r.Sku == p.Sku);
                 var translation = Translation(p);
                 return new ProductHit(p.Sku, translation.Name, p.Price, p.Currency, p.Category, p.Stock > 0,
-                    hit.Snippet ?? Shorten(translation.Description), hit.Sku is null ? null : hit.DocumentId);
+                    hit.Snippet ?? Shorten(translation.Description), hit.Sku is null ? null : hit.DocumentId, p.ImageUrl);
             })
             .ToList();
         return new ProductSearchResult(query, items);
@@ -121,7 +121,7 @@ public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, Tena
         return new ProductSearchResult(name, [.. products.Select(p =>
         {
             var translation = Translation(p);
-            return new ProductHit(p.Sku, translation.Name, p.Price, p.Currency, p.Category, p.Stock > 0, Shorten(translation.Description), null);
+            return new ProductHit(p.Sku, translation.Name, p.Price, p.Currency, p.Category, p.Stock > 0, Shorten(translation.Description), null, p.ImageUrl);
         })]);
     }
 
