@@ -249,6 +249,37 @@ public sealed class WhatsAppTests(WhatsAppFactory factory) : IClassFixture<Whats
     }
 
     [Fact]
+    public async Task Purchase_OnWhatsApp_RegistersThroughTheLinkAndTheChatContinuesOnThePhone()
+    {
+        var shop = await ShopAsync();
+        (await shop.Client.PutAsJsonAsync("/api/catalog/products", new[]
+        {
+            new { sku = "WA-PIS-001", name = "Crema di pistacchio", description = "Crema spalmabile con il 40% di pistacchio di Bronte.", category = "pistachio",
+                  price = 12.5m, currency = "EUR", stock = 10, imageUrl = "https://cdn.example.com/WA-PIS-001.jpg", language = "it" },
+        }, Ct)).EnsureSuccessStatusCode();
+        var customer = Phone();
+        bool To(TwilioRequest r) => r["To"] == "whatsapp:" + customer;
+
+        await PostSignedAsync(shop, customer, "aggiungi 2 WA-PIS-001 al carrello");
+        Assert.Contains("Crema di pistacchio", (await factory.Twilio.WaitForAsync(To))[0]["Body"], StringComparison.Ordinal);
+        await PostSignedAsync(shop, customer, "completa l'ordine");
+
+        var invitation = (await factory.Twilio.WaitForAsync(To, count: 2))[1]["Body"]!;
+        var link = System.Text.RegularExpressions.Regex.Match(invitation, $@"{System.Text.RegularExpressions.Regex.Escape(WhatsAppFactory.PublicBaseUrl)}/l/[A-Za-z0-9_-]{{43}}").Value;
+        Assert.NotEmpty(link);
+        var registered = await factory.CreateClient().PostAsync(new Uri(link).PathAndQuery, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["name"] = "Giulia Russo", ["email"] = $"giulia-{Guid.NewGuid():N}@example.com", ["addressLine"] = "Via Etnea 1", ["postalCode"] = "95100",
+            ["city"] = "Catania", ["country"] = "IT", ["consent"] = "on",
+        }), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        var thanks = (await factory.Twilio.WaitForAsync(To, count: 3))[2]["Body"]!;
+        Assert.Contains("Giulia Russo", thanks, StringComparison.Ordinal);
+        Assert.Contains("25", thanks, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ChannelConfiguration_StoresTheTokenEncryptedAndNeverReturnsIt()
     {
         var shop = await ShopAsync();
