@@ -34,7 +34,9 @@ public static class WidgetApi
 
     public static Results<FileContentHttpResult, StatusCodeHttpResult, ProblemHttpResult> Script(HttpContext http, IWebHostEnvironment environment)
     {
-        var bundle = Load(environment.WebRootFileProvider);
+        // The web root when the host runs from its project (dotnet run, tests) or is published; the
+        // copy beside the binaries when bin/…/Agents.AgentHost.dll is started from anywhere else.
+        var bundle = Load(environment.WebRootFileProvider) ?? Load(BesideBinaries);
         if (bundle is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not Found",
@@ -130,6 +132,8 @@ public static class WidgetApi
     /// The built bundle, compressed once: re-read only when the file changes (npm run build while
     /// the host runs). The cache is static because it depends on nothing but the file's content.
     /// </summary>
+    private static readonly PhysicalFileProvider BesideBinaries = new(Path.Combine(AppContext.BaseDirectory, "wwwroot"), Microsoft.Extensions.FileProviders.Physical.ExclusionFilters.None);
+
     private static Bundle? Load(IFileProvider files)
     {
         var file = files.GetFileInfo(BundleFile);
