@@ -90,7 +90,8 @@ public static class Extensions
         services.AddOptions<Plugins.Links.SecureLinkOptions>().BindConfiguration(Plugins.Links.SecureLinkOptions.Section)
             .Validate(o => o.Lifetime > TimeSpan.Zero && o.Lifetime <= TimeSpan.FromDays(30), "Links:Lifetime must be between 1 second and 30 days.")
             .ValidateOnStart();
-        services.AddSingleton<Plugins.Links.IPublicBaseUrl, Commerce.PublicBaseUrl>();
+        services.AddSingleton<Commerce.PublicBaseUrl>();
+        services.AddSingleton<Plugins.Links.IPublicBaseUrl>(sp => sp.GetRequiredService<Commerce.PublicBaseUrl>());
         services.AddScoped<Commerce.ConversationNotifier>();
         Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.SetApplicationName(services.AddDataProtection(), "Agents");
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>

@@ -22,7 +22,7 @@ public sealed record OutboundMessage(
 /// </summary>
 public sealed class OutboxSender(
     IServiceScopeFactory scopes, NpgsqlDataSource dataSource, WhatsAppSignals signals,
-    IConfiguration configuration, TimeProvider clock, ILogger<OutboxSender> logger) : QueueWorker(logger, "Outbox delivery")
+    Commerce.PublicBaseUrl publicBaseUrl, TimeProvider clock, ILogger<OutboxSender> logger) : QueueWorker(logger, "Outbox delivery")
 {
     public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan Window = TimeSpan.FromHours(24);
@@ -111,7 +111,7 @@ public sealed class OutboxSender(
             }
         }
 
-        var baseUrl = configuration["Channels:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : null;
+        var baseUrl = publicBaseUrl.Configured;
         var outbound = new TwilioOutboundMessage
         {
             To = message.To,

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Agents.AgentHost.Auth;
+using Agents.AgentHost.Commerce;
 using Agents.AgentHost.Infrastructure;
 using Agents.Channels.Twilio;
 using Agents.Data;
@@ -18,7 +19,7 @@ public sealed record WhatsAppConfigDto(string AccountSid, string From, string? M
     bool AuthTokenSet, string WebhookUrl, string StatusCallbackUrl, DateTimeOffset UpdatedAt);
 
 public sealed record TwilioWebhookServices(HttpContext Http, ChannelAccounts Accounts, NpgsqlDataSource DataSource, WhatsAppSignals Signals,
-    IConfiguration Configuration, ILogger<ChannelAccounts> Logger);
+    PublicBaseUrl BaseUrl, ILogger<ChannelAccounts> Logger);
 
 /// <summary>
 /// WhatsApp through Twilio: the merchant's number (secret key), the inbound webhook and the status
@@ -44,7 +45,7 @@ public static partial class WhatsAppApi
     }
 
     public static async Task<Results<Ok<WhatsAppConfigDto>, ValidationProblem>> Configure(
-        WhatsAppConfigRequest request, AgentsDbContext db, ChannelAccounts accounts, IConfiguration configuration, HttpContext http, CancellationToken cancellationToken)
+        WhatsAppConfigRequest request, AgentsDbContext db, ChannelAccounts accounts, PublicBaseUrl baseUrl, HttpContext http, CancellationToken cancellationToken)
     {
         var validation = new Validation();
         if (request.AccountSid is null || !AccountSid().IsMatch(request.AccountSid))
@@ -102,14 +103,14 @@ public static partial class WhatsAppApi
             throw new ConflictException("This WhatsApp number or messaging service is already configured for another merchant.");
         }
 
-        return TypedResults.Ok(Dto(account, configuration, http));
+        return TypedResults.Ok(Dto(account, baseUrl.For(http.Request)));
     }
 
-    public static async Task<Ok<WhatsAppConfigDto>> GetConfiguration(AgentsDbContext db, IConfiguration configuration, HttpContext http, CancellationToken cancellationToken)
+    public static async Task<Ok<WhatsAppConfigDto>> GetConfiguration(AgentsDbContext db, PublicBaseUrl baseUrl, HttpContext http, CancellationToken cancellationToken)
     {
         var account = await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Channel == "whatsapp", cancellationToken)
             ?? throw new NotFoundException("A WhatsApp configuration");
-        return TypedResults.Ok(Dto(account, configuration, http));
+        return TypedResults.Ok(Dto(account, baseUrl.For(http.Request)));
     }
 
     /// <summary>
@@ -123,7 +124,7 @@ public static partial class WhatsAppApi
         var accountSid = form.GetValueOrDefault("AccountSid") ?? "";
         var to = form.GetValueOrDefault("To") ?? "";
         var (account, anyOfAccount) = await services.Accounts.FindAsync(accountSid, to, form.GetValueOrDefault("MessagingServiceSid"), cancellationToken);
-        if (anyOfAccount is null || !TwilioSignature.IsValid(services.Accounts.Token(anyOfAccount), PublicUrl(services.Http, services.Configuration), signed, services.Http.Request.Headers["X-Twilio-Signature"]))
+        if (anyOfAccount is null || !TwilioSignature.IsValid(services.Accounts.Token(anyOfAccount), PublicUrl(services.Http, services.BaseUrl), signed, services.Http.Request.Headers["X-Twilio-Signature"]))
         {
             services.Logger.LogWarning("Refused a WhatsApp webhook: invalid or missing signature for account {AccountSid}", accountSid);
             return Forbidden();
@@ -170,7 +171,7 @@ public static partial class WhatsAppApi
     {
         var (form, signed) = await ReadFormAsync(services.Http, cancellationToken);
         var (_, anyOfAccount) = await services.Accounts.FindAsync(form.GetValueOrDefault("AccountSid") ?? "", form.GetValueOrDefault("From") ?? "", form.GetValueOrDefault("MessagingServiceSid"), cancellationToken);
-        if (anyOfAccount is null || !TwilioSignature.IsValid(services.Accounts.Token(anyOfAccount), PublicUrl(services.Http, services.Configuration), signed, services.Http.Request.Headers["X-Twilio-Signature"]))
+        if (anyOfAccount is null || !TwilioSignature.IsValid(services.Accounts.Token(anyOfAccount), PublicUrl(services.Http, services.BaseUrl), signed, services.Http.Request.Headers["X-Twilio-Signature"]))
         {
             return Forbidden();
         }
@@ -218,12 +219,7 @@ public static partial class WhatsAppApi
     }
 
     /// <summary>The URL Twilio called: Channels:PublicBaseUrl (what Twilio sees behind a proxy) plus path and query.</summary>
-    public static string PublicUrl(HttpContext http, IConfiguration configuration)
-    {
-        var request = http.Request;
-        var baseUrl = configuration["Channels:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{request.Scheme}://{request.Host}{request.PathBase}";
-        return baseUrl + request.Path + request.QueryString;
-    }
+    public static string PublicUrl(HttpContext http, PublicBaseUrl baseUrl) => baseUrl.For(http.Request) + http.Request.Path + http.Request.QueryString;
 
     /// <summary>The form by name (first value) and as the name/value pairs Twilio signed (a repeated name once per value).</summary>
     private static async Task<(Dictionary<string, string> Fields, List<KeyValuePair<string, string>> Signed)> ReadFormAsync(HttpContext http, CancellationToken cancellationToken)
@@ -241,12 +237,9 @@ public static partial class WhatsAppApi
     private static ProblemHttpResult Forbidden() =>
         TypedResults.Problem(title: "Forbidden", detail: "The X-Twilio-Signature header is missing or does not match this request.", statusCode: StatusCodes.Status403Forbidden);
 
-    private static WhatsAppConfigDto Dto(ChannelAccount account, IConfiguration configuration, HttpContext http)
-    {
-        var baseUrl = configuration["Channels:PublicBaseUrl"] is { Length: > 0 } configured ? configured.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}";
-        return new WhatsAppConfigDto(account.AccountSid, account.FromAddress, account.MessagingServiceSid,
+    private static WhatsAppConfigDto Dto(ChannelAccount account, string baseUrl) =>
+        new WhatsAppConfigDto(account.AccountSid, account.FromAddress, account.MessagingServiceSid,
             JsonSerializer.Deserialize<Dictionary<string, string>>(account.Templates) ?? [], true, baseUrl + InboundPath, baseUrl + StatusPath, account.UpdatedAt);
-    }
 
     [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
     private static partial Regex AccountSid();
