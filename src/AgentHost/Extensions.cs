@@ -114,6 +114,18 @@ public static class Extensions
         services.AddHttpClient();
         services.AddSingleton<Chat.AssistantModels>();
         services.AddScoped<Chat.ChatPipeline>();
+        services.AddOptions<Agents.Analytics.Execution.AnalyticsOptions>().BindConfiguration(Agents.Analytics.Execution.AnalyticsOptions.Section);
+        services.AddSingleton<Agents.Analytics.Semantic.SemanticLayer>();
+        services.AddSingleton<Agents.Analytics.Execution.AnalyticsQueryRunner>();
+        services.AddSingleton<Analytics.TextToSql>();
+        services.AddSingleton<Analytics.CatalogueTerms>();
+        services.AddScoped<Analytics.AnalyticsService>();
+        services.AddScoped<Agents.Analytics.IAnalyticsAsker>(sp => sp.GetRequiredService<Analytics.AnalyticsService>());
+        services.AddOptions<Analytics.InsightsOptions>().BindConfiguration(Analytics.InsightsOptions.Section);
+        services.AddSingleton<Analytics.InsightsStore>();
+        services.AddSingleton<Analytics.InsightsService>();
+        services.AddSingleton<Analytics.InsightsQueue>();
+        services.AddHostedService<Analytics.InsightsScheduler>();
         services.AddSingleton<Chat.TurnGate>();
         services.AddCors(o => o.AddPolicy(Chat.ChatApi.ChatCors, p => p
             .SetIsOriginAllowed(_ => true)
@@ -146,6 +158,9 @@ public static class Extensions
         app.MapDocumentsApi();
         app.MapCatalogApi();
         app.MapCommerceApi();
+        app.MapOrdersBulkApi();
+        Analytics.AnalyticsApi.MapAnalyticsApi(app);
+        Analytics.InsightsApi.MapInsightsApi(app);
         app.MapWhatsAppApi();
         Chat.ChatApi.MapChatApi(app);
         Chat.ChatCompletionsApi.MapChatCompletionsApi(app);

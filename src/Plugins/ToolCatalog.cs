@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Agents.Plugins.Analytics;
 using Agents.Plugins.Cart;
 using Agents.Plugins.Faq;
 using Agents.Plugins.Links;
@@ -29,9 +30,14 @@ public sealed class ToolCatalog
     public ToolCatalog()
     {
         Tools = [.. From<ProductsPlugin>(), .. From<FaqPlugin>(), .. From<CartPlugin>(), .. From<OrdersPlugin>(), .. From<LoyaltyPlugin>(), .. From<LinksPlugin>()];
+        StaffTools = [.. From<AnalyticsPlugin>()];
     }
 
+    /// <summary>The shopper's tools.</summary>
     public IReadOnlyList<AIFunction> Tools { get; }
+
+    /// <summary>The tools of a staff conversation (the merchant asking about the shop): analytics only.</summary>
+    public IReadOnlyList<AIFunction> StaffTools { get; }
 
     public static IServiceCollection AddPlugins(IServiceCollection services)
     {
@@ -48,6 +54,7 @@ public sealed class ToolCatalog
         services.AddScoped<OrdersPlugin>();
         services.AddScoped<SecureLinks>();
         services.AddScoped<LinksPlugin>();
+        services.AddScoped<AnalyticsPlugin>();
         services.AddSingleton<IPaymentProvider, TestPaymentProvider>();
         services.AddScoped<PaymentService>();
         return services;

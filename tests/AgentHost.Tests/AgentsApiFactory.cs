@@ -69,6 +69,31 @@ public class AgentsApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await work(scope.ServiceProvider.GetRequiredService<AgentsDbContext>());
     }
 
+    /// <summary>One value read straight from the test database (arranging and checking rows no endpoint shows).</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(Xunit.TestContext.Current.CancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync(Xunit.TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Rows read straight from the test database.</summary>
+    public async Task<List<T>> QueryAsync<T>(string sql, Func<Npgsql.NpgsqlDataReader, T> map)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(Xunit.TestContext.Current.CancellationToken);
+        await using var command = new Npgsql.NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(Xunit.TestContext.Current.CancellationToken);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(Xunit.TestContext.Current.CancellationToken))
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();

@@ -99,29 +99,13 @@ public sealed class DemoMerchantTests(DemoFactory factory) : IClassFixture<DemoF
             .Select(async t => $"{t}={await ScalarAsync($"SELECT count(*) FROM {t}")}")))
         + $",keys={await ScalarAsync("SELECT count(*) FROM api_keys WHERE revoked_at IS NULL")}";
 
-    private async Task<List<DemoOrderGenerator.ProductRef>> ProductRefsAsync()
-    {
-        await using var connection = new NpgsqlConnection(factory.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand("""
-            SELECT p.id, p.sku, t.name, p.category, p.price FROM products p
-            JOIN product_translations t ON t.product_id = p.id AND t.language = 'it' ORDER BY p.sku COLLATE "C"
-            """, connection);
-        await using var reader = await command.ExecuteReaderAsync(Ct);
-        var products = new List<DemoOrderGenerator.ProductRef>();
-        while (await reader.ReadAsync(Ct))
-        {
-            products.Add(new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetDecimal(4)));
-        }
+    private Task<List<DemoOrderGenerator.ProductRef>> ProductRefsAsync() => DemoProducts(factory);
 
-        return products;
-    }
+    /// <summary>The catalogue as the seeder hands it to the order generator.</summary>
+    internal static Task<List<DemoOrderGenerator.ProductRef>> DemoProducts(AgentsApiFactory factory) => factory.QueryAsync("""
+        SELECT p.id, p.sku, t.name, p.category, p.price FROM products p
+        JOIN product_translations t ON t.product_id = p.id AND t.language = 'it' ORDER BY p.sku COLLATE "C"
+        """, r => new DemoOrderGenerator.ProductRef(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetDecimal(4)));
 
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new NpgsqlConnection(factory.ConnectionString);
-        await connection.OpenAsync(Ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return await command.ExecuteScalarAsync(Ct);
-    }
+    private Task<object?> ScalarAsync(string sql) => factory.ScalarAsync(sql);
 }

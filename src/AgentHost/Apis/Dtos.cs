@@ -11,11 +11,13 @@ public sealed record LoyaltyRuleDto(decimal PointsPerUnit, IReadOnlyList<Plugins
 
 public sealed record MerchantDto(
     Guid Id, string Name, string Slug, string Status, string Plan, string DefaultLanguage, string Currency,
-    IReadOnlyList<string> AllowedOrigins, AiSettingsDto Ai, LoyaltyRuleDto Loyalty, string? OrderPrefix, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+    IReadOnlyList<string> AllowedOrigins, AiSettingsDto Ai, LoyaltyRuleDto Loyalty, string? OrderPrefix, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> StaffPhones)
 {
     public static MerchantDto From(Merchant m) => new(
         m.Id, m.Name, m.Slug, m.Status, m.Plan, m.DefaultLanguage, m.Currency, m.AllowedOrigins, AiSettingsDto.From(m.Ai),
-        new LoyaltyRuleDto(m.LoyaltyPointsPerUnit, Plugins.Loyalty.LoyaltyLedger.Tiers(m.LoyaltyTiers)), m.OrderPrefix, m.CreatedAt, m.UpdatedAt);
+        new LoyaltyRuleDto(m.LoyaltyPointsPerUnit, Plugins.Loyalty.LoyaltyLedger.Tiers(m.LoyaltyTiers)), m.OrderPrefix, m.CreatedAt, m.UpdatedAt,
+        m.StaffPhones);
 }
 
 public sealed record ApiKeyDto(Guid Id, string Kind, string Mode, string Prefix, string? Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt)

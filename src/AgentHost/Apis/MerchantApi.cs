@@ -12,7 +12,7 @@ public sealed record AiSettingsPatch(string? Provider, string? Model, double? Te
 public sealed record LoyaltyPatch(decimal? PointsPerUnit, IReadOnlyList<Plugins.Loyalty.LoyaltyTier>? Tiers);
 
 public sealed record UpdateMerchantRequest(string? Name, string? DefaultLanguage, IReadOnlyList<string>? AllowedOrigins, AiSettingsPatch? Ai,
-    LoyaltyPatch? Loyalty = null, string? OrderPrefix = null);
+    LoyaltyPatch? Loyalty = null, string? OrderPrefix = null, IReadOnlyList<string>? StaffPhones = null);
 
 public sealed record CreateKeyRequest(string? Kind, string? Mode, string? Name);
 
@@ -86,6 +86,19 @@ public static class MerchantApi
             validation.Add("orderPrefix", "'orderPrefix' must be 2 to 6 capital letters, e.g. SDS.");
         }
 
+        var staffPhones = new List<string>();
+        foreach (var (phone, i) in (request.StaffPhones ?? []).Select((p, i) => (p, i)))
+        {
+            if (Validation.NormalizePhone(phone) is { } normalized)
+            {
+                staffPhones.Add(normalized);
+            }
+            else
+            {
+                validation.Add($"staffPhones[{i}]", $"'{phone}' is not a phone number in international format, e.g. +393331234567.");
+            }
+        }
+
         if (!validation.IsValid)
         {
             return TypedResults.ValidationProblem(validation.Errors);
@@ -93,6 +106,11 @@ public static class MerchantApi
 
         var merchant = await CurrentAsync(db, tenant, cancellationToken);
         merchant.OrderPrefix = request.OrderPrefix ?? merchant.OrderPrefix;
+        if (request.StaffPhones is not null)
+        {
+            merchant.StaffPhones = [.. staffPhones.Distinct()];
+        }
+
         if (request.Loyalty is { } rule)
         {
             merchant.LoyaltyPointsPerUnit = rule.PointsPerUnit ?? merchant.LoyaltyPointsPerUnit;

@@ -78,6 +78,14 @@ public sealed class AssistantModels
             ["passages"] = passages.Select(p => new { title = p.Title, text = p.Snippet }).ToList(),
         });
 
+    /// <summary>The system prompt of a staff conversation: the merchant asks about the shop's data, through the analytics tool only.</summary>
+    public string StaffPrompt(Merchant merchant, string language) => language switch
+    {
+        "it" => $"Sei l'assistente analitico di {merchant.Name}. Rispondi alle domande del titolare sui dati del negozio solo con lo strumento ask_analytics, riportando i numeri che restituisce, senza inventarne. Rispondi in italiano.",
+        "es" => $"Eres el asistente de análisis de {merchant.Name}. Responde a las preguntas del comerciante sobre los datos de la tienda solo con la herramienta ask_analytics, con las cifras que devuelve, sin inventar ninguna. Responde en español.",
+        _ => $"You are the analytics assistant of {merchant.Name}. Answer the owner's questions about the shop's data only with the ask_analytics tool, quoting the numbers it returns and never inventing any. Answer in English.",
+    };
+
     public decimal Cost(string modelId, UsageDetails usage) => _costs.Estimate(modelId, usage).Usd;
 
     /// <summary>Failures that mean "the model is unavailable": the shopper gets an apology, the log gets the error.</summary>

@@ -50,7 +50,13 @@ public static class ChatApi
         }
 
         validation.OneOf("channel", request.Channel, Channels, required: false)
-            .OneOf("customer.language", request.Customer?.Language, Validation.Languages, required: false);
+            .OneOf("customer.language", request.Customer?.Language, Validation.Languages, required: false)
+            .OneOf("audience", request.Audience, ["shopper", "merchant"], required: false);
+        if (request.Audience == "merchant" && http.User.HasClaim(AgentClaims.KeyKind, ApiKeyFormat.Publishable))
+        {
+            validation.Add("audience", "Only a secret key can ask as the merchant; a publishable key always speaks for a shopper in the widget.");
+        }
+
         if (request.SessionId is { Length: > 200 })
         {
             validation.Add("sessionId", "'sessionId' must be at most 200 characters.");

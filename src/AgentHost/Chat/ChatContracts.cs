@@ -4,7 +4,11 @@ namespace Agents.AgentHost.Chat;
 
 public sealed record ChatCustomerRequest(string? ExternalId, string? Phone, string? Email, string? Name, string? Language);
 
-public sealed record ChatRequest(string? SessionId, ChatCustomerRequest? Customer, string? Message, string? Channel);
+/// <summary>
+/// A shopper's message; with <c>Audience</c> "merchant" (secret keys only) the merchant's own staff
+/// asking about the shop, answered through the analytics tool instead of the shopper's tools.
+/// </summary>
+public sealed record ChatRequest(string? SessionId, ChatCustomerRequest? Customer, string? Message, string? Channel, string? Audience = null);
 
 public sealed record ToolCallDto(string Name, JsonElement Arguments, JsonElement Result);
 

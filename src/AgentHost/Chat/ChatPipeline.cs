@@ -103,8 +103,10 @@ public sealed partial class ChatPipeline(
         // Context passages are for models that read them: the local model answers only through its
         // tools (which search themselves), so it skips a retrieval it would ignore.
         var model = models.For(merchant);
-        IReadOnlyList<SearchHit> passages = model.IsLocal ? [] : (await search.SearchAsync(merchantId, new SearchQuery(text, K: ContextPassages), cancellationToken)).Hits;
-        var messages = new List<ChatMessage> { new(ChatRole.System, models.SystemPrompt(merchant, language, passages, customer.Name)) };
+        var staff = IsStaff(request, conversation, customer, merchant);
+        IReadOnlyList<SearchHit> passages = model.IsLocal || staff ? [] : (await search.SearchAsync(merchantId, new SearchQuery(text, K: ContextPassages), cancellationToken)).Hits;
+        var system = staff ? models.StaffPrompt(merchant, language) : models.SystemPrompt(merchant, language, passages, customer.Name);
+        var messages = new List<ChatMessage> { new(ChatRole.System, system) };
         messages.AddRange(history);
         messages.Add(new ChatMessage(ChatRole.User, text));
         var options = new ChatOptions
@@ -113,7 +115,7 @@ public sealed partial class ChatPipeline(
             Temperature = (float)merchant.Ai.Temperature,
             TopP = (float)merchant.Ai.TopP,
             MaxOutputTokens = merchant.Ai.MaxTokens,
-            Tools = [.. catalog.Tools],
+            Tools = staff ? [.. catalog.StaffTools] : [.. catalog.Tools],
             AdditionalProperties = new AdditionalPropertiesDictionary
             {
                 ["language"] = language,
@@ -219,6 +221,14 @@ public sealed partial class ChatPipeline(
         context.CustomerId = customerId;
         context.Language = language;
     };
+
+    /// <summary>
+    /// A staff turn: the merchant asking about the shop. Only a secret-key caller can say so (the
+    /// widget's public key never), or a WhatsApp number the merchant listed as staff.
+    /// </summary>
+    private static bool IsStaff(ChatRequest request, Conversation conversation, Customer customer, Merchant merchant) =>
+        conversation.Channel != "widget"
+        && (string.Equals(request.Audience, "merchant", StringComparison.Ordinal) || customer.Phone is { } phone && merchant.StaffPhones.Contains(phone));
 
     private async Task<(Conversation Conversation, Customer Customer, TurnRefusal Refusal)> ResolveSessionAsync(ChatRequest request, string channel, CancellationToken cancellationToken)
     {

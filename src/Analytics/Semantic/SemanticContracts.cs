@@ -3,6 +3,8 @@ namespace Agents.Analytics.Semantic;
 /// <summary>
 /// What the semantic layer understood from a question (docs/decisions/008-analytics.md). It is
 /// returned to the caller as <c>interpretation</c>, so a merchant can see why a number is what it is.
+/// <see cref="Comparison"/> is <c>previous_period</c>, <c>same_period_last_year</c> or <c>custom</c>, and
+/// <see cref="ComparedTo"/> is then the range compared with; <see cref="Bottom"/> ranks smallest first.
 /// </summary>
 public sealed record Interpretation(
     string Metric,
@@ -11,7 +13,9 @@ public sealed record Interpretation(
     string? Comparison,
     IReadOnlyDictionary<string, string> Filters,
     int? Top,
-    string Engine = "semantic");
+    string Engine = "semantic",
+    PeriodRange? ComparedTo = null,
+    bool Bottom = false);
 
 /// <summary>A half-open range of UTC days [From, To) and how the question named it.</summary>
 public sealed record PeriodRange(DateOnly From, DateOnly To, string Label);

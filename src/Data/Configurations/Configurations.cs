@@ -11,6 +11,7 @@ internal sealed class MerchantConfiguration : IEntityTypeConfiguration<Merchant>
         builder.ToTable("merchants");
         builder.HasIndex(m => m.Slug).IsUnique();
         builder.Property(m => m.AllowedOrigins).HasColumnType("text[]");
+        builder.Property(m => m.StaffPhones).HasColumnType("text[]");
         builder.Property(m => m.LoyaltyPointsPerUnit).HasPrecision(8, 2);
         builder.Property(m => m.LoyaltyTiers).HasColumnType("jsonb");
         builder.ComplexProperty(m => m.Ai, ai =>

@@ -10,6 +10,8 @@ public sealed class Merchant : IEntity
     public string DefaultLanguage { get; set; } = "en";
     public string Currency { get; set; } = "EUR";
     public List<string> AllowedOrigins { get; set; } = [];
+    /// <summary>WhatsApp numbers (E.164) of the merchant's staff: their messages are questions for the analytics assistant.</summary>
+    public List<string> StaffPhones { get; set; } = [];
     public AiSettings Ai { get; set; } = new();
     /// <summary>Loyalty points earned per currency unit of a paid order (default 1).</summary>
     public decimal LoyaltyPointsPerUnit { get; set; } = 1;

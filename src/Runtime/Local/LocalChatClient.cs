@@ -107,6 +107,12 @@ public sealed partial class LocalChatClient(LocalModel model, double confidenceT
             return new([turn.Text("injection")], "injection", 1);
         }
 
+        // A staff conversation offers only the analytics tool: every message is a question for it.
+        if (turn.Tools.Count == 1 && turn.Tools.Contains(LocalTools.AnalyticsTool) && text.Trim().Length > 0)
+        {
+            return new([Call(new ToolPlan(LocalTools.AnalyticsTool, new() { ["question"] = text.Trim() }, null))], "analytics", 1);
+        }
+
         var prediction = model.Classifier.Predict(text, turn.Language);
         if (Pending(turn, text) is { } pending && (prediction.Confidence < confidenceThreshold || AnswerLike.Contains(prediction.Intent) || prediction.Intent == pending.Intent)
             && turn.Tools.Contains(pending.Plan.Tool))

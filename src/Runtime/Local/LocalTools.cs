@@ -14,6 +14,9 @@ internal sealed record ToolPlan(string Tool, Dictionary<string, object?> Argumen
 /// </summary>
 internal static class LocalTools
 {
+    /// <summary>The staff conversation's one tool (src/Plugins/Analytics).</summary>
+    public const string AnalyticsTool = "ask_analytics";
+
     public static IReadOnlyDictionary<string, string> ToolOf { get; } = new Dictionary<string, string>
     {
         ["product_search"] = "search_products",
@@ -79,6 +82,7 @@ internal static class LocalTools
             "order_status" => ToolJson.IsTrue(result, "found") ? "order_status.found" : "order_status.none",
             "list_orders" => ToolJson.HasItems(result, "orders") ? "list_orders.found" : "list_orders.none",
             "loyalty_balance" => "loyalty_balance.found",
+            AnalyticsTool => "analytics.answer",
             "create_secure_link" => (ToolJson.Text(result, "purpose") ?? ToolJson.Argument(arguments, "purpose")) switch
             {
                 "register" => "register.link",

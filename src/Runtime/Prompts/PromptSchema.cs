@@ -27,7 +27,7 @@ public static class PromptSchema
 
     /// <summary>Replies that do not depend on an intent: clarifying, asking for a missing detail, errors.</summary>
     public static IReadOnlyList<string> ControlReplies { get; } =
-        ["clarify", "clarify_choice", "not_available", "fallback", "tool_error", "ask.product", "ask.quantity", "ask.order_number"];
+        ["clarify", "clarify_choice", "not_available", "fallback", "tool_error", "ask.product", "ask.quantity", "ask.order_number", "analytics.answer"];
 
     /// <summary>How each tool intent's result can turn out; the reply key is <c>intent.outcome</c>.</summary>
     public static IReadOnlyDictionary<string, string[]> Outcomes { get; } = new Dictionary<string, string[]>

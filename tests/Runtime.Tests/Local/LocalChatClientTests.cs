@@ -346,6 +346,30 @@ public sealed class LocalChatClientTests : IDisposable
         Assert.True(result.Usage.TotalTokenCount > 0);
     }
 
+    [Theory]
+    [InlineData("en", "What was revenue last month?")]
+    [InlineData("it", "aggiungi 2 pesto al carrello")] // in a staff conversation even this is a question for analytics
+    public async Task StaffConversation_EveryMessageGoesToTheAnalyticsTool(string language, string text)
+    {
+        var response = await _client.GetResponseAsync(Conversation(text), Options(language, ["ask_analytics"]), TestContext.Current.CancellationToken);
+
+        var call = Assert.IsType<FunctionCallContent>(Assert.Single(response.Messages[0].Contents));
+        Assert.Equal(("ask_analytics", text), (call.Name, call.Arguments!["question"]));
+    }
+
+    [Theory]
+    [InlineData("en", false, "Revenue last month was €10.00.")]
+    [InlineData("it", true, "Per esempio: “fatturato del mese scorso”")]
+    public async Task AnalyticsResult_IsTheAnswerAndOnARefusalTheSuggestions(string language, bool refused, string expected)
+    {
+        var messages = Conversation("?").Concat(CallAndResult("ask_analytics", new() { ["question"] = "?" },
+            new { answer = refused ? "Non so ancora rispondere." : "Revenue last month was €10.00.", refused, suggestions = new[] { "fatturato del mese scorso" } })).ToList();
+
+        var response = await _client.GetResponseAsync(messages, Options(language, ["ask_analytics"]), TestContext.Current.CancellationToken);
+
+        Assert.Contains(expected, response.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void GetService_Metadata_NamesTheModel()
     {
