@@ -105,8 +105,11 @@ public sealed class InsightsApiTests(DemoFactory factory) : IClassFixture<DemoFa
     public async Task Segments_AreADimensionOfAnalytics()
     {
         var response = await Merchant.PostAsJsonAsync("/api/analytics/ask", new { question = "revenue by customer segment in 2025", language = "en" }, Ct);
-        var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!;
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.IsSuccessStatusCode, body);
+        var answer = JsonNode.Parse(body)!;
 
+        Assert.True(answer["rows"] is JsonArray, body);
         Assert.Contains(answer["rows"]!.AsArray(), r => r![0]!.GetValue<string>() == "Champions");
     }
 

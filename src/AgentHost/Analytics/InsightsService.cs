@@ -40,6 +40,7 @@ public sealed class InsightsService(InsightsStore store, TimeProvider clock, ILo
     public static readonly IReadOnlyList<string> Kinds = ["anomalies", "churn", "rfm"];
     public static readonly IReadOnlyList<string> Metrics = ["revenue", "orders", "aov"];
     public const int Seed = 42;
+    private const int MinimumOrdersForAov = 5;
 
     /// <summary>Advisory lock namespace of insight runs ('INSI').</summary>
     private const int LockNamespace = 0x494E5349;
@@ -166,7 +167,12 @@ public sealed class InsightsService(InsightsStore store, TimeProvider clock, ILo
             {
                 found.AddRange(AnomalyDetector.Detect(revenue, 7).Select(a => ("revenue", a)));
                 found.AddRange(AnomalyDetector.Detect(orders, 7).Select(a => ("orders", a)));
-                found.AddRange(AnomalyDetector.Detect(aov, 7).Select(a => ("aov", a)));
+                // An average of one or two orders is noise, and on a day whose order count is itself
+                // anomalous the count is the story: AOV anomalies are kept only outside both.
+                var unusualVolume = found.Where(f => f.Metric == "orders").Select(f => f.Point.Date).ToHashSet();
+                found.AddRange(AnomalyDetector.Detect(aov, 7)
+                    .Where(a => (byDay.GetValueOrDefault(a.Date)?.Orders ?? 0) >= MinimumOrdersForAov && !unusualVolume.Contains(a.Date))
+                    .Select(a => ("aov", a)));
             }
         }
 

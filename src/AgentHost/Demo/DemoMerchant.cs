@@ -278,6 +278,12 @@ public sealed class DemoSeeder(IServiceScopeFactory scopes, NpgsqlDataSource dat
         }
 
         await transaction.CommitAsync(cancellationToken);
+        // Fresh statistics now, not whenever autovacuum gets to it: the analytics plans depend on them.
+        await using (var analyze = new NpgsqlCommand("ANALYZE customers, orders, order_items", connection))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         logger.LogInformation("Demo history: {Customers} customers, {Orders} orders ({From} to {To})",
             data.Customers.Count, data.Orders.Count, end.AddDays(-DemoOrderGenerator.Days), end.AddDays(-1));
     }
