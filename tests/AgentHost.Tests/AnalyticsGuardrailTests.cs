@@ -3,30 +3,16 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.Analytics.Execution;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Agents.AgentHost.Tests;
 
-public sealed class AnalyticsModelFactory : AgentsApiFactory
+/// <summary>The hosted-model stand-in, with analytics statements cut off after one second.</summary>
+public sealed class AnalyticsModelFactory : HostedModelFactory
 {
-    public OpenAiStandIn OpenAi { get; } = new();
-
-    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-    {
-        ["Models:OpenAi:BaseUrl"] = "https://openai.stand-in.example/v1",
-        ["Models:OpenAi:ApiKey"] = "sk-standin-0123456789abcdefghij",
-        ["Models:OpenAi:MaxRetries"] = "0",
-        ["Analytics:StatementTimeout"] = "00:00:01",
-    };
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddHttpClient("openai").ConfigurePrimaryHttpMessageHandler(() => OpenAi));
-    }
+    protected override IReadOnlyDictionary<string, string> Settings =>
+        new Dictionary<string, string>(base.Settings) { ["Analytics:StatementTimeout"] = "00:00:01" };
 }
 
 /// <summary>

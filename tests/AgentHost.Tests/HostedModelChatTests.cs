@@ -61,7 +61,7 @@ public sealed class OpenAiStandIn : HttpMessageHandler
         $$"""data: {"id":"chatcmpl-standin","object":"chat.completion.chunk","created":1763800000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":{{delta}},"finish_reason":{{(finish is null ? "null" : $"\"{finish}\"")}}}],"usage":null}""";
 }
 
-public sealed class HostedModelFactory : AgentsApiFactory
+public class HostedModelFactory : AgentsApiFactory
 {
     public OpenAiStandIn OpenAi { get; } = new();
 

@@ -90,8 +90,8 @@ public sealed class AnalyticsService(
         decimal? value = result is { Rows.Count: 1, Columns.Count: 1 } && result.Rows[0][0] is { } single && IsNumber(single)
             ? Convert.ToDecimal(single, CultureInfo.InvariantCulture) : null;
         var answer = value is { } v
-            ? AnalyticsTexts.Get(language, "model_value", v.ToString("N2", CultureInfo.GetCultureInfo(AnalyticsTexts.Culture(language))))
-            : AnalyticsTexts.Get(language, "model_rows", result.Rows.Count.ToString(CultureInfo.InvariantCulture));
+            ? AnalyticsTexts.Get(language, "model_value", Formats.Number(v, language, 2))
+            : AnalyticsTexts.Get(language, "model_rows", Formats.Number(result.Rows.Count, language, 0));
         var interpretation = new InterpretationDto("custom", [], null, null, new Dictionary<string, string>(), null, "text_to_sql");
         return new AnalyticsAnswer(answer, value, result.Columns, result.Rows, verdict.Sql, null, interpretation, language,
             Truncated: result.Truncated ? true : null, QueryMs: Math.Round(result.Milliseconds, 1));
@@ -131,8 +131,7 @@ public static class AnalyticsTexts
         },
     };
 
-    public static string Culture(string language) => language switch { "it" => "it-IT", "es" => "es-ES", _ => "en-GB" };
-
-    public static string Get(string language, string key, params object[] arguments) =>
-        string.Format(CultureInfo.GetCultureInfo(Culture(language)), (Texts.GetValueOrDefault(language) ?? Texts["en"])[key], arguments);
+    /// <summary>The sentence for <paramref name="key"/>; numbers come in already written the language's way (<see cref="Formats"/>).</summary>
+    public static string Get(string language, string key, string argument) =>
+        string.Format(CultureInfo.InvariantCulture, (Texts.GetValueOrDefault(language) ?? Texts["en"])[key], argument);
 }

@@ -19,7 +19,9 @@ public sealed class CatalogueTerms(NpgsqlDataSource dataSource, TimeProvider clo
     private const int MinimumProductWords = 3;
     private readonly ConcurrentDictionary<Guid, (DateTimeOffset Loaded, Terms Terms)> _cache = new();
 
-    private sealed record Terms(IReadOnlyList<(string Phrase, string Category)> Categories, IReadOnlyList<(string[] Words, string Name)> Products);
+    private sealed record Terms(IReadOnlyList<(string Phrase, string Category)> Categories, IReadOnlyList<(string[] Words, string First, string Name)> Products);
+
+    private static readonly char[] Separators = [' ', ',', '.', ';', ':', '?', '!', '¿', '¡', '"', '\'', '(', ')', '-', '/'];
 
     public async Task<string> MarkAsync(Guid merchantId, string question, CancellationToken cancellationToken)
     {
@@ -32,8 +34,15 @@ public sealed class CatalogueTerms(NpgsqlDataSource dataSource, TimeProvider clo
             }
         }
 
-        foreach (var (words, name) in terms.Products)
+        // Most products share no word with the question: only those whose first word it contains are tried.
+        var present = question.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Select(Fold).ToHashSet(StringComparer.Ordinal);
+        foreach (var (words, first, name) in terms.Products)
         {
+            if (!present.Contains(first))
+            {
+                continue;
+            }
+
             for (var k = words.Length; k >= MinimumProductWords; k--)
             {
                 if (Find(question, string.Join(' ', words[..k])) is { } at && !Quoted(question, at.Start))
@@ -55,7 +64,7 @@ public sealed class CatalogueTerms(NpgsqlDataSource dataSource, TimeProvider clo
         }
 
         var categories = new List<(string, string)>();
-        var products = new List<(string[], string)>();
+        var products = new List<(string[] Words, string First, string Name)>();
         await using var command = dataSource.CreateCommand("""
             SELECT 'category', category FROM (SELECT DISTINCT category FROM products WHERE merchant_id = @m) c
             UNION ALL
@@ -72,12 +81,12 @@ public sealed class CatalogueTerms(NpgsqlDataSource dataSource, TimeProvider clo
             }
             else if (value.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: >= MinimumProductWords } words)
             {
-                products.Add((words, value));
+                products.Add((words, Fold(words[0].Trim(Separators)), value));
             }
         }
 
         // Longer phrases first, so "olive oil gift box" wins over "olive oil".
-        var terms = new Terms([.. categories.OrderByDescending(c => c.Item1.Length)], [.. products.OrderByDescending(p => p.Item1.Length)]);
+        var terms = new Terms([.. categories.OrderByDescending(c => c.Item1.Length)], [.. products.OrderByDescending(p => p.Words.Length)]);
         _cache[merchantId] = (clock.GetUtcNow(), terms);
         return terms;
     }
@@ -107,6 +116,13 @@ public sealed class CatalogueTerms(NpgsqlDataSource dataSource, TimeProvider clo
         }
 
         return null;
+    }
+
+    /// <summary>Lower case without accents: "Caffè" → "caffe".</summary>
+    private static string Fold(string word)
+    {
+        var decomposed = word.ToLowerInvariant().Normalize(NormalizationForm.FormD);
+        return string.Concat(decomposed.Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark));
     }
 
     private static bool Quoted(string text, int at) => text.AsSpan(0, at).Count('"') % 2 == 1;

@@ -47,7 +47,7 @@ public static class InsightsApi
         return TypedResults.Ok(await insights.AnomaliesAsync(tenant.MerchantId!.Value, metric, from, to, language, cancellationToken));
     }
 
-    public static Results<Ok<DetectResponse>, ValidationProblem> Detect(DetectRequest request, InsightsService insights)
+    public static Results<Ok<DetectResponse>, ValidationProblem> Detect(DetectRequest request)
     {
         var validation = new Validation();
         var points = new List<(DateOnly, double)>();
@@ -88,12 +88,19 @@ public static class InsightsApi
             validation.Add("period", "'period' must be between 2 and 366 (7 for a weekly cycle in daily data).");
         }
 
-        if (validation.IsValid && insights.DetectProblem(points, request.Period) is { } problem)
+        if (validation.IsValid)
         {
-            validation.Add("series", problem);
+            try
+            {
+                return TypedResults.Ok(InsightsService.Detect(points, request.Period));
+            }
+            catch (ArgumentException e)
+            {
+                validation.Add("series", e.Message); // too short, or fewer than two cycles of the period
+            }
         }
 
-        return validation.IsValid ? TypedResults.Ok(insights.Detect(points, request.Period)) : TypedResults.ValidationProblem(validation.Errors);
+        return TypedResults.ValidationProblem(validation.Errors);
     }
 
     public static async Task<Results<Ok<ChurnResponse>, ValidationProblem>> Churn(int? top, string? language, InsightsService insights, TenantContext tenant,

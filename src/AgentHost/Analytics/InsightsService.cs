@@ -63,6 +63,8 @@ public sealed class InsightsService(InsightsStore store, TimeProvider clock, ILo
             await take.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Churn and RFM learn from the same orders: read them once per run, when the first needs them.
+        var orders = new Lazy<Task<List<InsightsStore.OrderRow>>>(() => store.OrdersAsync(merchantId, today, cancellationToken));
         foreach (var kind in Kinds.Where(kinds.Contains))
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -75,10 +77,10 @@ public sealed class InsightsService(InsightsStore store, TimeProvider clock, ILo
                         await DetectAnomaliesAsync(merchantId, runId, today, cancellationToken);
                         break;
                     case "churn":
-                        await ScoreChurnAsync(merchantId, runId, today, cancellationToken);
+                        await ScoreChurnAsync(merchantId, runId, today, await orders.Value, cancellationToken);
                         break;
                     default:
-                        await SegmentAsync(merchantId, runId, today, cancellationToken);
+                        await SegmentAsync(merchantId, runId, today, await orders.Value, cancellationToken);
                         break;
                 }
             }
@@ -105,24 +107,14 @@ public sealed class InsightsService(InsightsStore store, TimeProvider clock, ILo
 
     // ---- anomalies -------------------------------------------------------------------------
 
-    public string? DetectProblem(IReadOnlyList<(DateOnly Date, double Value)> points, int? period)
-    {
-        try
-        {
-            AnomalyDetector.Detect([.. points.Select(p => new SeriesPoint(p.Date, p.Value))], period);
-            return null;
-        }
-        catch (ArgumentException e)
-        {
-            return e.Message;
-        }
-    }
-
-    public DetectResponse Detect(IReadOnlyList<(DateOnly Date, double Value)> points, int? period)
+    /// <summary>The detector on a caller's series; the period is found once (when not given) and reported.</summary>
+    /// <exception cref="ArgumentException">The series is too short or otherwise unusable; the message says why.</exception>
+    public static DetectResponse Detect(IReadOnlyList<(DateOnly Date, double Value)> points, int? period)
     {
         var series = points.OrderBy(p => p.Date).Select(p => new SeriesPoint(p.Date, p.Value)).ToList();
+        period ??= AnomalyDetector.DetectPeriod(Dense(series));
         var found = AnomalyDetector.Detect(series, period);
-        return new DetectResponse(period ?? AnomalyDetector.DetectPeriod(Dense(series)),
+        return new DetectResponse(period,
             [.. found.Select(a => new DetectedPoint(Iso(a.Date), Math.Round(a.Expected, 2), a.Actual, Math.Round(a.Score, 2), a.Severity, a.Direction))]);
     }
 
@@ -272,9 +264,9 @@ public sealed class InsightsService(InsightsStore store, TimeProvider clock, ILo
 
     // ---- churn -----------------------------------------------------------------------------
 
-    private async Task ScoreChurnAsync(Guid merchantId, Guid runId, DateOnly today, CancellationToken cancellationToken)
+    private async Task ScoreChurnAsync(Guid merchantId, Guid runId, DateOnly today, List<InsightsStore.OrderRow> history, CancellationToken cancellationToken)
     {
-        var orders = (await store.OrdersAsync(merchantId, today, cancellationToken)).Select(o => new CustomerOrder(o.CustomerId, o.Day, (double)o.Total)).ToList();
+        var orders = history.Select(o => new CustomerOrder(o.CustomerId, o.Day, (double)o.Total)).ToList();
         var customers = (await store.CustomersAsync(merchantId, cancellationToken)).Select(c => (c.CustomerId, c.Since)).ToList();
         var dataset = ChurnDataset.Build(orders, customers, today);
         var model = ChurnModel.Train(dataset.Features, dataset.Churned, Seed);
@@ -324,9 +316,9 @@ public sealed class InsightsService(InsightsStore store, TimeProvider clock, ILo
 
     // ---- RFM -------------------------------------------------------------------------------
 
-    private async Task SegmentAsync(Guid merchantId, Guid runId, DateOnly today, CancellationToken cancellationToken)
+    private async Task SegmentAsync(Guid merchantId, Guid runId, DateOnly today, List<InsightsStore.OrderRow> history, CancellationToken cancellationToken)
     {
-        var inputs = (await store.OrdersAsync(merchantId, today, cancellationToken))
+        var inputs = history
             .GroupBy(o => o.CustomerId)
             .Select(g => new RfmInput(g.Key, today.DayNumber - g.Max(o => o.Day).DayNumber, g.Count(), (double)g.Sum(o => o.Total)))
             .ToList();

@@ -6,7 +6,7 @@ namespace Agents.Analytics.Semantic;
 /// Numbers, money and dates the way each language writes them. The separators are fixed here
 /// rather than taken from the machine's ICU data, so answers read the same on every host.
 /// </summary>
-internal static class Formats
+public static class Formats
 {
     private static readonly NumberFormatInfo English = new() { NumberDecimalSeparator = ".", NumberGroupSeparator = ",", NegativeSign = "-" };
     private static readonly NumberFormatInfo Continental = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = ".", NegativeSign = "-" };
