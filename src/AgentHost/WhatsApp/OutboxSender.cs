@@ -126,12 +126,14 @@ public sealed class OutboxSender(
         try
         {
             var sent = await scope.ServiceProvider.GetRequiredService<TwilioMessagesClient>().SendAsync(new TwilioCredentials(account.AccountSid, token!), outbound, cancellationToken);
-            await FinishAsync(message.Id, "sent", sent.Sid, sent.Status, null, null, cancellationToken);
+            // What Twilio answered is recorded even when the host is stopping: a send that happened
+            // but was not written down would be sent again after the lease.
+            await FinishAsync(message.Id, "sent", sent.Sid, sent.Status, null, null, CancellationToken.None);
         }
         catch (TwilioApiException exception) when (!exception.Retryable || message.Attempts >= MaxAttempts)
         {
             logger.LogWarning("WhatsApp message {Message} not delivered: Twilio {Status} {Code} {Error}", message.Id, exception.StatusCode, exception.Code, exception.Message);
-            await FinishAsync(message.Id, "failed", null, null, exception.Message, exception.Code, cancellationToken);
+            await FinishAsync(message.Id, "failed", null, null, exception.Message, exception.Code, CancellationToken.None);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -146,7 +148,8 @@ public sealed class OutboxSender(
         {
             var delay = Backoff(message.Attempts);
             logger.LogInformation("WhatsApp message {Message} will be retried in {Delay}: {Error}", message.Id, delay, exception.Message);
-            await RetryAsync(message.Id, delay, exception.Message, cancellationToken);
+            // Recorded even when the host is stopping, or the row would stay claimed for the whole lease.
+            await RetryAsync(message.Id, delay, exception.Message, CancellationToken.None);
         }
     }
 
