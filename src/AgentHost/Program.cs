@@ -1,14 +1,6 @@
 using Agents.AgentHost;
-using Agents.Data;
-using Agents.Retrieval;
 
-var builder = WebApplication.CreateBuilder(args);
-await builder.AddAgentsDataAsync();
-await builder.AddRetrievalAsync();
-builder.AddAgentHost();
-
-var app = builder.Build();
-app.UseAgentHost();
+var app = await AgentHostApp.BuildAsync(args);
 await app.RunAsync();
 
 public partial class Program;

@@ -45,6 +45,10 @@ public sealed partial class ShopperTexts
     /// <summary>The customer-facing name of an order status ("in attesa di pagamento").</summary>
     public string Status(string language, string status) => Get(language, "status." + status);
 
+    /// <summary>An allergen code of a product's attributes in the shopper's language; a code the texts do not know stays as it is.</summary>
+    public string Allergen(string language, string code) =>
+        (_texts.GetValueOrDefault(language) ?? _texts["en"]).GetValueOrDefault("allergens." + code.ToLowerInvariant()) ?? code;
+
     public static string Language(string? language) => language is "it" or "es" ? language : "en";
 
     private static Dictionary<string, string> Flatten(string path)

@@ -1,7 +1,5 @@
-using Agents.Data;
 using Agents.Data.Provisioning;
 using Microsoft.Extensions.Configuration;
-using Npgsql;
 
 namespace Agents.Tests.Shared;
 
@@ -11,21 +9,10 @@ namespace Agents.Tests.Shared;
 /// </summary>
 public static class TestDatabase
 {
-    private static readonly Lazy<Task<string>> Server = new(ResolveServerAsync);
+    private static readonly Lazy<Task<string>> Server = new(() => ScratchDatabase.ResolveServerAsync(
+        new ConfigurationBuilder().AddEnvironmentVariables().Build(), AppContext.BaseDirectory, line => Console.WriteLine($"[postgres] {line}")));
 
-    public static async Task<string> CreateAsync(string hint)
-    {
-        var server = await Server.Value;
-        var name = $"t_{new string(hint.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(24).ToArray())}_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true }.ConnectionString;
-    }
+    public static async Task<string> CreateAsync(string hint) => await ScratchDatabase.CreateAsync(await Server.Value, "t", hint);
 
     public static async Task DropAsync(string connectionString)
     {
@@ -34,24 +21,6 @@ public static class TestDatabase
             return; // the class never got its database
         }
 
-        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection(await Server.Value);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<string> ResolveServerAsync()
-    {
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-        if (configuration.GetConnectionString("Agents") is { Length: > 0 } external)
-        {
-            return new NpgsqlConnectionStringBuilder(external) { Database = "postgres" }.ConnectionString;
-        }
-
-        var options = DataExtensions.LocalOptions(configuration, AppContext.BaseDirectory);
-        var result = await LocalPostgres.EnsureAsync(options, line => Console.WriteLine($"[postgres] {line}"));
-        return new NpgsqlConnectionStringBuilder(result.ConnectionString) { Database = "postgres" }.ConnectionString;
+        await ScratchDatabase.DropAsync(await Server.Value, connectionString);
     }
 }

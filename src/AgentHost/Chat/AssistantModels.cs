@@ -11,6 +11,15 @@ namespace Agents.AgentHost.Chat;
 /// <summary>The model a merchant's turn runs on.</summary>
 public sealed record ModelChoice(IChatClient Client, string ModelId, bool IsLocal);
 
+/// <summary>
+/// Wraps every hosted-model client the host creates (the eval runner puts its response cache here).
+/// The local model is never wrapped: it is deterministic and free.
+/// </summary>
+public interface IHostedModelDecorator
+{
+    IChatClient Decorate(IChatClient client, string provider, string model);
+}
+
 public sealed class ModelsOptions
 {
     public const string Section = "Models";
@@ -38,11 +47,14 @@ public sealed class AssistantModels
     private readonly ConcurrentDictionary<(string Provider, string Model), ModelChoice> _hosted = new();
     private readonly CostEstimator _costs;
     private readonly IHttpClientFactory? _http;
+    private readonly IHostedModelDecorator? _decorator;
 
-    public AssistantModels(Microsoft.Extensions.Options.IOptions<ModelsOptions> options, ILogger<AssistantModels> logger, IHttpClientFactory? http = null)
+    public AssistantModels(Microsoft.Extensions.Options.IOptions<ModelsOptions> options, ILogger<AssistantModels> logger, IHttpClientFactory? http = null,
+        IHostedModelDecorator? decorator = null)
     {
         _options = options.Value;
         _http = http;
+        _decorator = decorator;
         var directory = _options.PromptsDirectory is { Length: > 0 } configured ? configured : Path.Combine(AppContext.BaseDirectory, "prompts");
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         PromptsDirectory = directory;
@@ -107,6 +119,7 @@ public sealed class AssistantModels
                 Timeout = settings.Timeout,
                 MaxRetries = settings.MaxRetries,
             };
-            return new ModelChoice(ChatClientFactory.Create(options, _http?.CreateClient(key.Provider)), key.Model, IsLocal: false);
+            var client = ChatClientFactory.Create(options, _http?.CreateClient(key.Provider));
+            return new ModelChoice(_decorator?.Decorate(client, key.Provider, key.Model) ?? client, key.Model, IsLocal: false);
         });
 }

@@ -32,8 +32,13 @@ public static class ChatApi
     /// <summary>The widget calls /chat from the merchant's site: any origin may ask, the publishable key's origin check decides.</summary>
     public const string ChatCors = "chat";
 
-    public static async Task<IResult> Chat(ChatRequest? request, HttpContext http, ChatPipeline pipeline, IOptions<JsonOptions> json, CancellationToken cancellationToken)
+    public const string PromptVersionHeader = "X-Prompt-Version";
+
+    public static async Task<IResult> Chat(ChatRequest? request, HttpContext http, ChatPipeline pipeline, AssistantModels models, IOptions<JsonOptions> json,
+        CancellationToken cancellationToken)
     {
+        // Which prompt set answered: eval reports and support can trace a reply to the prompts that produced it.
+        http.Response.Headers[PromptVersionHeader] = models.PromptVersion;
         var validation = new Validation();
         if (request is null)
         {

@@ -57,7 +57,8 @@ public sealed record CaseSpec(
     string Channel,
     string Audience,
     IReadOnlyList<StepSpec> Steps,
-    int Line);
+    int Line,
+    string? KnownIssue = null);
 
 /// <summary>One step of a case: a message to the assistant, or a secure page the shopper opens and submits.</summary>
 public abstract record StepSpec(int Line);

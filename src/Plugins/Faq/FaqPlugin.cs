@@ -13,6 +13,7 @@ public sealed record FaqResult(string Question, bool Found, IReadOnlyList<FaqAns
 public sealed class FaqPlugin(HybridSearch search, TenantContext tenant)
 {
     private const int MaxAnswers = 3;
+    private static readonly string[] FaqTypes = [DocumentTypes.Faq, DocumentTypes.Policy];
 
     /// <summary>
     /// A passage counts as relevant when the question shares words with it (full text or title)
@@ -26,9 +27,10 @@ public sealed class FaqPlugin(HybridSearch search, TenantContext tenant)
         [Description("The shopper's question, in their own words.")] string question,
         CancellationToken cancellationToken = default)
     {
-        var found = await search.SearchAsync(tenant.MerchantId!.Value, new SearchQuery(question, K: 10), cancellationToken);
+        // Only FAQ and policy passages compete: product descriptions share words with most questions
+        // ("una volta aperto…") and would push the policy that answers out of the top K.
+        var found = await search.SearchAsync(tenant.MerchantId!.Value, new SearchQuery(question, K: 10, Types: FaqTypes), cancellationToken);
         var answers = found.Hits
-            .Where(h => h.Type is DocumentTypes.Faq or DocumentTypes.Policy)
             .Where(h => h.Ranks.Text is not null || h.Ranks.Title is not null || h.Ranks.Distance <= MaxDistance)
             .Take(MaxAnswers)
             .Select(h => new FaqAnswer(h.DocumentId, h.Title, h.Snippet, h.Type))

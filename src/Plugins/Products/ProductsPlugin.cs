@@ -1,3 +1,4 @@
+using Agents.Retrieval.Safety;
 using System.ComponentModel;
 using System.Text.Json;
 using Agents.Data;
@@ -13,7 +14,7 @@ public sealed record ProductHit(string Sku, string Name, decimal Price, string C
 public sealed record ProductSearchResult(string Query, IReadOnlyList<ProductHit> Items);
 
 public sealed record ProductDetail(string Sku, string Name, string Description, decimal Price, string Currency, string Category, int Stock,
-    JsonElement Attributes, string? ImageUrl);
+    JsonElement Attributes, string? ImageUrl, IReadOnlyList<string>? AllergenLabels = null);
 
 public sealed record ProductLookup(bool Found, ProductDetail? Product, Guid? DocumentId);
 
@@ -22,7 +23,7 @@ public sealed record CategoryCount(string Name, int Count);
 public sealed record CategoryList(IReadOnlyList<CategoryCount> Categories);
 
 /// <summary>Products of the merchant: discovery with constraints, details, categories.</summary>
-public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, TenantContext tenant, ProductResolver resolver)
+public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, TenantContext tenant, ProductResolver resolver, ShopperTexts texts, ToolContext context)
 {
     private const int MaxItems = 5;
     private static readonly string[] DietaryFlags = ["vegan", "vegetarian", "glutenFree", "lactoseFree"];
@@ -74,7 +75,7 @@ public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, Tena
                 var hit = ranked.FirstOrDefault(r => r.Sku == p.Sku);
                 var translation = Translation(p);
                 return new ProductHit(p.Sku, translation.Name, p.Price, p.Currency, p.Category, p.Stock > 0,
-                    hit.Snippet ?? Shorten(translation.Description), hit.Sku is null ? null : hit.DocumentId, p.ImageUrl);
+                    hit.Snippet ?? Shorten(InjectedInstructions.Strip(translation.Description)), hit.Sku is null ? null : hit.DocumentId, p.ImageUrl);
             })
             .ToList();
         return new ProductSearchResult(query, items);
@@ -98,8 +99,12 @@ public sealed class ProductsPlugin(AgentsDbContext db, HybridSearch search, Tena
             .OrderByDescending(d => d.Language == translation.Language)
             .Select(d => (Guid?)d.Id).FirstOrDefaultAsync(cancellationToken);
         using var attributes = JsonDocument.Parse(match.Attributes);
-        return new ProductLookup(true, new ProductDetail(match.Sku, translation.Name, translation.Description, match.Price, match.Currency,
-            match.Category, match.Stock, attributes.RootElement.Clone(), match.ImageUrl), documentId);
+        // Allergen codes stay in the attributes (facts); the labels are what the shopper reads, in their language.
+        var allergens = attributes.RootElement.TryGetProperty("allergens", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(a => a.ValueKind == JsonValueKind.String).Select(a => texts.Allergen(context.Language, a.GetString()!)).ToList()
+            : null;
+        return new ProductLookup(true, new ProductDetail(match.Sku, translation.Name, InjectedInstructions.Strip(translation.Description), match.Price, match.Currency,
+            match.Category, match.Stock, attributes.RootElement.Clone(), match.ImageUrl, allergens), documentId);
     }
 
     [Tool("list_categories")]

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
+using Agents.Retrieval.Safety;
+
 namespace Agents.Retrieval.Search;
 
 public enum SearchMode
@@ -16,7 +18,9 @@ public enum SearchMode
     Text,
 }
 
-public sealed record SearchQuery(string Text, int K = 5, string? Type = null, string? Language = null, SearchMode Mode = SearchMode.Hybrid);
+/// <param name="Types">Several document types at once (e.g. faq and policy), so other types cannot crowd them out of the top K.</param>
+public sealed record SearchQuery(string Text, int K = 5, string? Type = null, string? Language = null, SearchMode Mode = SearchMode.Hybrid,
+    IReadOnlyList<string>? Types = null);
 
 /// <summary>
 /// Where a hit ranked in each mode (null: not among that mode's candidates), and its cosine
@@ -71,7 +75,8 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
         // use that model's partial HNSW index; both come from configuration and are sanitised.
         var dims = model.Dimensions.ToString(CultureInfo.InvariantCulture);
         var modelLiteral = EmbeddingIndex.Literal(model.ModelId);
-        var filters = "c.merchant_id = @m" + (query.Type is null ? "" : " AND c.type = @type") + (query.Language is null ? "" : " AND c.language = @lang");
+        var filters = "c.merchant_id = @m" + (query.Type is null ? "" : " AND c.type = @type") + (query.Types is { Count: > 0 } ? " AND c.type = ANY(@types)" : "")
+            + (query.Language is null ? "" : " AND c.language = @lang");
         var sql = $"""
             WITH q AS MATERIALIZED (
                 SELECT or_query(agents_ts_config('it'), @q) AS it, or_query(agents_ts_config('en'), @q) AS en,
@@ -160,6 +165,11 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
         command.Parameters.AddWithValue("vw", (decimal)vectorWeight);
         command.Parameters.AddWithValue("ql", queryLanguage);
         command.Parameters.AddWithValue("limit", Math.Clamp(query.K, 1, 50));
+        if (query.Types is { Count: > 0 } types)
+        {
+            command.Parameters.AddWithValue("types", types.ToArray());
+        }
+
         if (query.Type is not null)
         {
             command.Parameters.AddWithValue("type", query.Type);
@@ -175,7 +185,7 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                hits.Add(new SearchHit(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), Whitespace().Replace(reader.GetString(12), " ").Trim(),
+                hits.Add(new SearchHit(reader.GetGuid(0), reader.GetGuid(1), reader.GetString(2), Snippet(reader.GetString(12), reader.GetString(3)),
                     reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), (double)reader.GetDecimal(7),
                     new SearchRanks(NullableInt(reader, 8), NullableInt(reader, 9), NullableInt(reader, 10), reader.IsDBNull(11) ? null : reader.GetDouble(11))));
             }
@@ -184,6 +194,23 @@ public sealed partial class HybridSearch(NpgsqlDataSource dataSource, IEmbedding
         await transaction.CommitAsync(cancellationToken);
         return new SearchResults(queryLanguage, hits);
     }
+
+    /// <summary>
+    /// The highlighted fragment, or, when the chunk carries instructions aimed at the assistant, the
+    /// chunk without them (a fragment could start after the marker and keep the payload).
+    /// </summary>
+    private static string Snippet(string headline, string content)
+    {
+        if (!InjectedInstructions.Contains(content))
+        {
+            return Whitespace().Replace(headline, " ").Trim();
+        }
+
+        var words = Whitespace().Replace(InjectedInstructions.Strip(content), " ").Trim().Split(' ');
+        return string.Join(' ', words.Take(SnippetWords));
+    }
+
+    private const int SnippetWords = 40;
 
     private static int? NullableInt(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : (int)reader.GetInt64(ordinal);
 

@@ -26,7 +26,8 @@ public sealed class LocalChatClientTests : IDisposable
     private static readonly JsonElement OneProduct = Json("""
         { "found": true, "documentId": "0193a000-0000-7000-8000-000000000002", "product": { "sku": "SDS-PIS-002", "name": "Pesto di pistacchio di Bronte DOP",
           "description": "Pesto di pistacchio.", "price": 8.5, "currency": "EUR", "category": "pistachio", "stock": 12,
-          "attributes": { "origin": "Bronte", "weight": "190 g", "allergens": ["nuts", "milk"], "vegan": false }, "imageUrl": null } }
+          "attributes": { "origin": "Bronte", "weight": "190 g", "allergens": ["nuts", "milk"], "vegan": false }, "imageUrl": null,
+          "allergenLabels": ["nuts", "milk"] } }
         """);
 
     private readonly LocalChatClient _client = new(RepositoryPrompts.Model);

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Agents.Retrieval.Safety;
+
+/// <summary>
+/// Instructions aimed at the assistant hidden in shop content (a product description, an FAQ
+/// answer, an imported review): "ignore all previous instructions…", "nota per l'assistente…",
+/// "instrucciones del sistema…". They must not reach a model as if they were context, nor a shopper
+/// as if they were the shop's word, so the sentence that starts one is cut together with the rest
+/// of its paragraph (the payload follows the marker). The stored document is left as written.
+/// </summary>
+public static partial class InjectedInstructions
+{
+    /// <summary>The text without injected instructions, or the text itself when it holds none.</summary>
+    public static string Strip(string text)
+    {
+        if (!Marker().IsMatch(Fold(text)))
+        {
+            return text;
+        }
+
+        var kept = new List<string>();
+        foreach (var paragraph in text.Split('\n'))
+        {
+            var match = Marker().Match(Fold(paragraph));
+            if (!match.Success)
+            {
+                kept.Add(paragraph);
+                continue;
+            }
+
+            // Folding keeps one character per character, so positions line up with the original.
+            var sentenceStart = paragraph.AsSpan(0, match.Index).LastIndexOfAny(".!?;") + 1;
+            var before = paragraph[..sentenceStart].TrimEnd();
+            if (before.Length > 0)
+            {
+                kept.Add(before);
+            }
+        }
+
+        return string.Join('\n', kept).Trim();
+    }
+
+    public static bool Contains(string text) => Marker().IsMatch(Fold(text));
+
+    /// <summary>Lower case without accents, one character per character.</summary>
+    private static string Fold(string text)
+    {
+        var folded = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
+            folded.Append(decomposed.Length > 0 && CharUnicodeInfo.GetUnicodeCategory(decomposed[0]) != UnicodeCategory.NonSpacingMark
+                ? char.ToLowerInvariant(decomposed[0])
+                : char.ToLowerInvariant(c));
+        }
+
+        return folded.ToString();
+    }
+
+    [GeneratedRegex("""
+        (ignore|disregard|forget|override)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier|system)\s+(instructions|rules|prompts?)
+        |(note|message|instructions?)\s+(for|to)\s+the\s+(assistant|ai|model|chatbot|bot)
+        |system\s+(override|prompt\s*:|instructions?\s*:|message\s*:)
+        |the\s+assistant\s+must
+        |(ignora|dimentica)\s+(tutte\s+)?(le\s+)?(istruzioni|regole)
+        |(nota|messaggio|istruzioni)\s+per\s+l.assistente
+        |istruzioni\s+(di|del)\s+sistema
+        |l.assistente\s+deve
+        |(ignora|olvida)\s+(todas\s+)?(las\s+)?(instrucciones|reglas)
+        |(nota|mensaje|instrucciones)\s+para\s+el\s+asistente
+        |instrucciones\s+del\s+sistema
+        |el\s+asistente\s+debe
+        """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
+    private static partial Regex Marker();
+}
