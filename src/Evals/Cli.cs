@@ -20,7 +20,11 @@ namespace Agents.Evals;
 public static class Cli
 {
     public sealed record RunArguments(FileInfo[] Suites, string[] Variants, string[] Tags, int? Repeat, int Parallel, DirectoryInfo? Output,
-        FileInfo? Baseline, DirectoryInfo? Cache, bool NoCache);
+        FileInfo? Baseline, DirectoryInfo? Cache, bool NoCache, IReadOnlyDictionary<string, string?>? Settings = null);
+
+    /// <summary>--set key=value pairs; a pair without '=' is a usage error.</summary>
+    public static IReadOnlyDictionary<string, string?> ParseSettings(IEnumerable<string> pairs) => pairs.Select(p => p.Split('=', 2)).ToDictionary(
+        p => p.Length == 2 && p[0].Length > 0 ? p[0] : throw new ArgumentException($"--set needs key=value, got '{string.Join('=', p)}'"), p => (string?)p[1]);
 
     /// <summary>The outcome of one suite, for callers that run the CLI in-process (the CI test).</summary>
     public sealed record SuiteOutcome(EvalRun Run, string Directory, RunDiff? Diff);
@@ -76,10 +80,11 @@ public static class Cli
 
         await using IEvalTarget target = suite.Target.Kind == TargetKind.Http
             ? new HttpTarget(suite.Target)
-            : new InProcessTarget(suite.Target, decorator, Path.Combine(directory, "host.log"), line => console.MarkupLineInterpolated($"  [grey]{line}[/]"));
+            : new InProcessTarget(suite.Target, decorator, Path.Combine(directory, "host.log"), line => console.MarkupLineInterpolated($"  [grey]{line}[/]"),
+                arguments.Settings);
         var detector = new LanguageDetector();
         var senses = new AssertionContext(new TextCatLanguageDetector(detector), new LocalTextEmbedder(async () => await LocalEmbeddingModel.LoadAsync(
-            Path.Combine(DataExtensions.DefaultDataDirectory(AppContext.BaseDirectory), "models"), _ => { }, cancellationToken)), Judge(suite.Judge, decorator));
+            Path.Combine(DataExtensions.DefaultDataDirectory(AppContext.BaseDirectory), "models"), _ => { }, cancellationToken)), Judge(suite.Judge, decorator, arguments.Settings));
 
         var options = new RunOptions(arguments.Variants, arguments.Tags, arguments.Repeat, Math.Max(1, arguments.Parallel));
         EvalRun run;
@@ -137,14 +142,14 @@ public static class Cli
     }
 
     /// <summary>The suite's judge: its hosted model with the host's credentials (Models__OpenAi__ApiKey…), behind the same cache.</summary>
-    private static IJudge? Judge(ModelSpec? spec, IHostedModelDecorator? decorator)
+    private static IJudge? Judge(ModelSpec? spec, IHostedModelDecorator? decorator, IReadOnlyDictionary<string, string?>? settings)
     {
         if (spec is null)
         {
             return null;
         }
 
-        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var options = configuration.GetSection(spec.Provider == "bedrock" ? "Models:Bedrock" : "Models:OpenAi").Get<ModelProviderOptions>() ?? new ModelProviderOptions();
         options.Provider = spec.Provider;
         options.Model = spec.Model;

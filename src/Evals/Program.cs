@@ -10,14 +10,15 @@ var output = new Option<DirectoryInfo?>("--out", "-o") { Description = "Where re
 var baseline = new Option<FileInfo?>("--baseline") { Description = "A previous results.json: the report shows what changed, and any regression fails the run." };
 var cache = new Option<DirectoryInfo?>("--cache") { Description = "Folder of the hosted-model response cache (default .data/evals-cache)." };
 var noCache = new Option<bool>("--no-cache") { Description = "Ask hosted models again instead of replaying cached responses." };
+var settings = new Option<string[]>("--set") { Description = "A host setting for the in-process target and the judge, key=value (e.g. Models:OpenAi:BaseUrl=http://localhost:11434/v1); repeatable." };
 
 var run = new Command("run", "Run suites and write the JSON, JUnit XML and HTML reports; exits 1 when a threshold is missed or a case regressed.")
 {
-    suites, variant, filter, repeat, parallel, output, baseline, cache, noCache,
+    suites, variant, filter, repeat, parallel, output, baseline, cache, noCache, settings,
 };
 run.SetAction((result, cancellationToken) => Cli.RunAsync(new Cli.RunArguments(
     result.GetValue(suites)!, result.GetValue(variant) ?? [], result.GetValue(filter) ?? [], result.GetValue(repeat), result.GetValue(parallel),
-    result.GetValue(output), result.GetValue(baseline), result.GetValue(cache), result.GetValue(noCache)), cancellationToken));
+    result.GetValue(output), result.GetValue(baseline), result.GetValue(cache), result.GetValue(noCache), Cli.ParseSettings(result.GetValue(settings) ?? [])), cancellationToken));
 
 var validateSuites = new Argument<FileInfo[]>("suite") { Description = "Suite files to check.", Arity = ArgumentArity.OneOrMore };
 var validate = new Command("validate", "Check suites without running them; errors are printed as file:line: message.") { validateSuites };

@@ -42,7 +42,8 @@ public sealed class HttpTarget(TargetSpec spec) : IEvalTarget
 /// public APIs; each variant sets the merchant's AI settings, and a variant with its own prompts
 /// folder gets a host started on that folder.
 /// </summary>
-public sealed class InProcessTarget(TargetSpec spec, IHostedModelDecorator? decorator, string logPath, Action<string> progress) : IEvalTarget
+public sealed class InProcessTarget(TargetSpec spec, IHostedModelDecorator? decorator, string logPath, Action<string> progress,
+    IReadOnlyDictionary<string, string?>? settings = null) : IEvalTarget
 {
     private const string AdminKey = "eval-admin-key-0123456789-abcdefghijklmnopqrstuvwxyz";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -132,6 +133,10 @@ public sealed class InProcessTarget(TargetSpec spec, IHostedModelDecorator? deco
                 // The suite talks through /chat only: no WhatsApp delivery, no nightly jobs.
                 ["Channels:Workers:Enabled"] = "false",
             });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new FileLoggerProvider(logPath));
             if (decorator is not null)
