@@ -106,8 +106,9 @@ public sealed class EvalRunner(IEvalTarget target, AssertionContext senses, IRun
                 switch (step)
                 {
                     case TurnSpec turn:
-                        var observation = await connection.SendAsync(sessionId, customerId, spec, turn.User, cancellationToken);
-                        transcript.Add(("user", turn.User));
+                        var message = WithRunId(turn.User, unique);
+                        var observation = await connection.SendAsync(sessionId, customerId, spec, message, cancellationToken);
+                        transcript.Add(("user", message));
                         var context = new AssertionContext(senses.Languages, senses.Embedder, senses.Judge) { Transcript = transcript.ToList() };
                         var records = new List<AssertionRecord>();
                         foreach (var assertionSpec in turn.Assertions)
@@ -118,12 +119,12 @@ public sealed class EvalRunner(IEvalTarget target, AssertionContext senses, IRun
                         }
 
                         transcript.Add(("assistant", observation.Reply));
-                        steps.Add(new StepResult { Kind = "turn", Line = turn.Line, Input = turn.User, Observation = observation, Assertions = records });
+                        steps.Add(new StepResult { Kind = "turn", Line = turn.Line, Input = message, Observation = observation, Assertions = records });
                         break;
                     case PageSpec page:
                         var link = steps.Select(s => s.Observation).OfType<TurnObservation>().SelectMany(o => o.Links).LastOrDefault(l => l.Purpose == page.Purpose)
                             ?? throw new EvalStepException($"no '{page.Purpose}' link was given earlier in the conversation");
-                        var status = await connection.SubmitPageAsync(link.Url, page.Fields, cancellationToken);
+                        var status = await connection.SubmitPageAsync(link.Url, page.Fields.ToDictionary(f => f.Key, f => WithRunId(f.Value, unique)), cancellationToken);
                         steps.Add(new StepResult
                         {
                             Kind = "page",
@@ -149,6 +150,8 @@ public sealed class EvalRunner(IEvalTarget target, AssertionContext senses, IRun
 
         return new CaseRun { Attempt = attempt, SessionId = sessionId, Steps = steps };
     }
+
+    private static string WithRunId(string text, string runId) => text.Replace("{{" + SuiteLoader.RunIdPlaceholder + "}}", runId, StringComparison.Ordinal);
 
     private static CaseResult Case(CaseSpec spec, IReadOnlyList<CaseRun> runs) => new()
     {

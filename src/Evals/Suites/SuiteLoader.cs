@@ -36,6 +36,9 @@ public static partial class SuiteLoader
     private static readonly string[] TurnKeys = ["user", "assert"];
     private static readonly string[] PageKeys = ["page", "fields"];
 
+    /// <summary><c>{{run_id}}</c>: unique per run of a case (e.g. an e-mail a repeated registration may not reuse); filled by the runner.</summary>
+    public const string RunIdPlaceholder = "run_id";
+
     public static Suite Load(string path) => Parse(File.ReadAllText(path), path);
 
     public static Suite Parse(string yaml, string path)
@@ -497,6 +500,11 @@ public static partial class SuiteLoader
         private string Substitute(string text, IReadOnlyDictionary<string, string> vars, YamlNode node, string source) =>
             Placeholder().Replace(text, m =>
             {
+                if (m.Groups[1].Value == RunIdPlaceholder)
+                {
+                    return m.Value; // filled per run by the runner
+                }
+
                 if (vars.TryGetValue(m.Groups[1].Value, out var value))
                 {
                     return value;
