@@ -461,7 +461,7 @@ public static partial class SuiteLoader
 
         private TurnSpec Turn(YamlMappingNode mapping, Dictionary<string, YamlNode> map, IReadOnlyDictionary<string, string> vars, string source)
         {
-            var user = Substitute(Text(mapping, map, "user", required: true) ?? "", vars, mapping, source);
+            var user = Substitute(Text(mapping, map, "user", required: true) ?? "", vars, map.GetValueOrDefault("user", mapping), source);
             var assertions = new List<AssertionSpec>();
             if (map.TryGetValue("assert", out var assertNode))
             {

@@ -45,12 +45,19 @@ public static partial class InjectedInstructions
 
     public static bool Contains(string text) => Marker().IsMatch(Fold(text));
 
-    /// <summary>Lower case without accents, one character per character.</summary>
+    /// <summary>Lower case without accents, one character per character (surrogates, e.g. of an emoji, as they are).</summary>
     private static string Fold(string text)
     {
         var folded = new StringBuilder(text.Length);
         foreach (var c in text)
         {
+            if (char.IsSurrogate(c))
+            {
+                // A lone half of a pair cannot be normalized (ArgumentException); no marker contains one.
+                folded.Append(c);
+                continue;
+            }
+
             var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
             folded.Append(decomposed.Length > 0 && CharUnicodeInfo.GetUnicodeCategory(decomposed[0]) != UnicodeCategory.NonSpacingMark
                 ? char.ToLowerInvariant(decomposed[0])
@@ -62,16 +69,18 @@ public static partial class InjectedInstructions
 
     [GeneratedRegex("""
         (ignore|disregard|forget|override)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier|system)\s+(instructions|rules|prompts?)
-        |(note|message|instructions?)\s+(for|to)\s+the\s+(assistant|ai|model|chatbot|bot)
+        |(ignore|disregard|forget)\s+(all|your)\s+(instructions|rules|prompts?)
+        |(note|message|instructions?)\s+(for|to)\s+the\s+(assistant|ai|chatbot|bot)\b
+        |(note|message)\s+(for|to)\s+the\s+model\b
         |system\s+(override|prompt\s*:|instructions?\s*:|message\s*:)
         |the\s+assistant\s+must
-        |(ignora|dimentica)\s+(tutte\s+)?(le\s+)?(istruzioni|regole)
+        |(ignora|dimentica)\s+(tutte\s+)?(le\s+)?(tue\s+)?(istruzioni|regole)
         |(nota|messaggio|istruzioni)\s+per\s+l.assistente
-        |istruzioni\s+(di|del)\s+sistema
+        |istruzioni\s+(di|del)\s+sistema\s*:
         |l.assistente\s+deve
-        |(ignora|olvida)\s+(todas\s+)?(las\s+)?(instrucciones|reglas)
+        |(ignora|olvida)\s+(todas\s+)?(las\s+)?(tus\s+)?(instrucciones|reglas)
         |(nota|mensaje|instrucciones)\s+para\s+el\s+asistente
-        |instrucciones\s+del\s+sistema
+        |instrucciones\s+del\s+sistema\s*:
         |el\s+asistente\s+debe
         """, RegexOptions.IgnorePatternWhitespace | RegexOptions.CultureInvariant)]
     private static partial Regex Marker();
