@@ -45,6 +45,24 @@ public sealed class SuiteLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Parse_RunIdPlaceholder_IsLeftForTheRunner()
+    {
+        var suite = Parse("""
+            suite: runs
+            cases:
+              - id: register
+                turns:
+                  - user: "sign me up as {{run_id}}"
+                  - page: register
+                    fields: { email: "anna.{{run_id}}@example.com" }
+            """);
+
+        var steps = Assert.Single(suite.Cases).Steps;
+        Assert.Equal("sign me up as {{run_id}}", Assert.IsType<TurnSpec>(steps[0]).User);
+        Assert.Equal("anna.{{run_id}}@example.com", Assert.IsType<PageSpec>(steps[1]).Fields["email"]);
+    }
+
+    [Fact]
     public void Parse_SingleTurnAndMultiTurnCases_ReadsStepsWithLines()
     {
         var suite = Parse("""
