@@ -1,5 +1,7 @@
 using Agents.Data;
 using Agents.Retrieval;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Agents.AgentHost;
 
@@ -28,5 +30,18 @@ public static class AgentHostApp
         var app = builder.Build();
         app.UseAgentHost();
         return app;
+    }
+
+    /// <summary>The host started on a free loopback port (tools and tests that talk to it over real HTTP), and its address.</summary>
+    public static async Task<(WebApplication App, Uri Address)> StartOnLoopbackAsync(Action<WebApplicationBuilder> configure, CancellationToken cancellationToken = default)
+    {
+        var app = await BuildAsync([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            configure(builder);
+        });
+        await app.StartAsync(cancellationToken);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return (app, new Uri(addresses.First()));
     }
 }

@@ -6,9 +6,6 @@ using Agents.AgentHost;
 using Agents.AgentHost.Chat;
 using Agents.Data.Provisioning;
 using Agents.Evals.Suites;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 
 namespace Agents.Evals.Targets;
 
@@ -120,9 +117,8 @@ public sealed class InProcessTarget(TargetSpec spec, IHostedModelDecorator? deco
         }
 
         var seedDemo = spec.Dataset.Count > 0 && spec.Dataset[0] == "demo";
-        _host = await AgentHostApp.BuildAsync([], builder =>
+        (_host, _address) = await AgentHostApp.StartOnLoopbackAsync(builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Agents"] = _database,
@@ -143,11 +139,8 @@ public sealed class InProcessTarget(TargetSpec spec, IHostedModelDecorator? deco
             {
                 builder.Services.AddSingleton(decorator);
             }
-        });
-        await _host.StartAsync(cancellationToken);
+        }, cancellationToken);
         _hostPrompts = prompts;
-        var addresses = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        _address = new Uri(addresses.First());
         progress($"host started at {_address}{(prompts is null ? "" : $" with prompts from {prompts}")}");
         if (fresh)
         {

@@ -70,5 +70,11 @@ public class HttpTargetTests(RunningHost host) : IClassFixture<RunningHost>
         var (again, second, _) = await EvalCli.RunAsync([suite], Path.Combine(folder, "again"), baseline: Path.Combine(folder, "out", "results.json"), tags: ["discovery"]);
         Assert.False(Assert.Single(second).Diff!.HasRegressions);
         Assert.Equal(1, again);
+
+        // compare: the two runs side by side in one HTML file; no regression → exit 0.
+        var compared = Path.Combine(folder, "compare.html");
+        Assert.Equal(0, await Cli.CompareAsync(new FileInfo(Path.Combine(folder, "out", "results.json")), new FileInfo(Path.Combine(folder, "again", "results.json")),
+            new FileInfo(compared), TestContext.Current.CancellationToken));
+        Assert.Contains("en-discovery", await File.ReadAllTextAsync(compared, TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 }

@@ -1,11 +1,7 @@
 using Agents.AgentHost;
 using Agents.Data.Provisioning;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Agents.Evals.Tests.EndToEnd;
@@ -22,9 +18,8 @@ public sealed class RunningHost : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = await Agents.Tests.Shared.TestDatabase.CreateAsync("evalhttp");
-        _app = await AgentHostApp.BuildAsync([], builder =>
+        (_app, Address) = await AgentHostApp.StartOnLoopbackAsync(builder =>
         {
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Agents"] = _database,
@@ -34,8 +29,6 @@ public sealed class RunningHost : IAsyncLifetime
             });
             builder.Logging.ClearProviders();
         });
-        await _app.StartAsync();
-        Address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
     }
 
     public async ValueTask DisposeAsync()
