@@ -51,6 +51,23 @@ public static class Cli
             }
         }
 
+        foreach (var suite in loaded)
+        {
+            var unknown = arguments.Variants.Where(v => suite.Variants.All(s => s.Name != v)).ToList();
+            if (unknown.Count > 0)
+            {
+                console.MarkupLineInterpolated($"[red]{suite.Path}: no variant {string.Join(", ", unknown)}; it has {string.Join(", ", suite.Variants.Select(v => v.Name))}[/]");
+                return (2, []);
+            }
+
+            var options = new RunOptions(arguments.Variants, arguments.Tags);
+            if (!suite.Cases.Any(options.Includes))
+            {
+                console.MarkupLineInterpolated($"[red]{suite.Path}: no case has the tag or id {string.Join(", ", arguments.Tags)}[/]");
+                return (2, []);
+            }
+        }
+
         EvalRun? baseline = arguments.Baseline is null ? null : await RunJson.ReadAsync(arguments.Baseline.FullName, cancellationToken);
         var code = 0;
         var outcomes = new List<SuiteOutcome>();
@@ -87,18 +104,9 @@ public static class Cli
             Path.Combine(DataExtensions.DefaultDataDirectory(AppContext.BaseDirectory), "models"), _ => { }, cancellationToken)), Judge(suite.Judge, decorator, arguments.Settings));
 
         var options = new RunOptions(arguments.Variants, arguments.Tags, arguments.Repeat, Math.Max(1, arguments.Parallel));
-        EvalRun run;
-        try
-        {
-            run = await console.Progress().AutoClear(false).HideCompleted(false)
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
-                .StartAsync(async context => await new EvalRunner(target, senses, new SpectreProgress(context, console)).RunAsync(suite, options, cancellationToken));
-        }
-        catch (ArgumentException e)
-        {
-            console.MarkupLineInterpolated($"[red]{e.Message}[/]");
-            throw;
-        }
+        var run = await console.Progress().AutoClear(false).HideCompleted(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context => await new EvalRunner(target, senses, new SpectreProgress(context, console)).RunAsync(suite, options, cancellationToken));
 
         var diff = baseline is null ? null : Diff.Compare(baseline, run);
         await RunJson.WriteAsync(run, Path.Combine(directory, "results.json"), cancellationToken);
