@@ -29,6 +29,9 @@ public interface IRunProgress
 /// </summary>
 public sealed class EvalRunner(IEvalTarget target, AssertionContext senses, IRunProgress progress)
 {
+    // Built once per assertion of the suite (a compiled regex, a parsed JSON Schema), whatever the repeats and variants.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<AssertionSpec, IAssertion> _assertions = new(ReferenceEqualityComparer.Instance);
+
     public async Task<EvalRun> RunAsync(Suite suite, RunOptions options, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
@@ -113,8 +116,8 @@ public sealed class EvalRunner(IEvalTarget target, AssertionContext senses, IRun
                         var records = new List<AssertionRecord>();
                         foreach (var assertionSpec in turn.Assertions)
                         {
-                            AssertionFactory.TryCreate(assertionSpec, out var assertion, out _);
-                            var result = await assertion!.EvaluateAsync(observation, context, cancellationToken);
+                            var assertion = _assertions.GetOrAdd(assertionSpec, Build);
+                            var result = await assertion.EvaluateAsync(observation, context, cancellationToken);
                             records.Add(new AssertionRecord(assertionSpec.Kind, assertion.Description, result.Outcome, result.Message, assertionSpec.Line));
                         }
 
@@ -150,6 +153,10 @@ public sealed class EvalRunner(IEvalTarget target, AssertionContext senses, IRun
 
         return new CaseRun { Attempt = attempt, SessionId = sessionId, Steps = steps };
     }
+
+    /// <summary>The loader already validated every spec, so creation cannot fail here.</summary>
+    private static IAssertion Build(AssertionSpec spec) =>
+        AssertionFactory.TryCreate(spec, out var assertion, out var error) ? assertion : throw new InvalidOperationException(error);
 
     private static string WithRunId(string text, string runId) => text.Replace("{{" + SuiteLoader.RunIdPlaceholder + "}}", runId, StringComparison.Ordinal);
 
