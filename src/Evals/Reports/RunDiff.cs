@@ -30,7 +30,7 @@ public static class Diff
         var before = baseline.Variants.DistinctBy(v => v.Name).ToDictionary(v => v.Name, StringComparer.Ordinal);
         var now = current.Variants.DistinctBy(v => v.Name).ToList();
 
-        var variants = now.Where(v => before.ContainsKey(v.Name)).Select(v => CompareVariant(before[v.Name], v)).ToList();
+        var variants = now.Where(v => before.ContainsKey(v.Name)).Select(v => CompareVariant(before[v.Name], v, current.Filter is not null)).ToList();
         var nowNames = now.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         return new RunDiff(
             variants,
@@ -38,7 +38,7 @@ public static class Diff
             baseline.Variants.Select(v => v.Name).Distinct(StringComparer.Ordinal).Where(n => !nowNames.Contains(n)).ToList());
     }
 
-    private static VariantDiff CompareVariant(VariantResult baseline, VariantResult current)
+    private static VariantDiff CompareVariant(VariantResult baseline, VariantResult current, bool filtered)
     {
         var beforeList = Outcomes(baseline, current);
         var nowList = Outcomes(current, baseline);
@@ -63,7 +63,8 @@ public static class Diff
             }
         }
 
-        var removed = beforeList.Where(o => !now.Contains(o.Id)).Select(o => o.Id).ToList();
+        // A filtered run leaves cases out on purpose: they were not run, not removed.
+        var removed = filtered ? [] : beforeList.Where(o => !now.Contains(o.Id)).Select(o => o.Id).ToList();
         return new VariantDiff(current.Name, baseline.PassRate, current.PassRate, regressed, fixedIds, added, removed);
     }
 

@@ -22,6 +22,14 @@ public class DiffTests
     }
 
     [Fact]
+    public void Compare_FilteredRun_ListsNoRemovedCases()
+    {
+        var diff = Diff.Compare(SampleRuns.Baseline(), SampleRuns.Current() with { Filter = "smalltalk" });
+
+        Assert.Empty(diff.Variants.Single(v => v.Variant == "gpt").Removed);
+    }
+
+    [Fact]
     public void Compare_SameRun_HasNoRegressions()
     {
         var diff = Diff.Compare(SampleRuns.Current(), SampleRuns.Current());
