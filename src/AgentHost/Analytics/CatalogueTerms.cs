@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
+using Agents.Retrieval.Language;
 using Npgsql;
 
 namespace Agents.AgentHost.Analytics;
@@ -35,7 +35,7 @@ public sealed class CatalogueTerms(NpgsqlDataSource dataSource, TimeProvider clo
         }
 
         // Most products share no word with the question: only those whose first word it contains are tried.
-        var present = question.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Select(Fold).ToHashSet(StringComparer.Ordinal);
+        var present = question.Split(Separators, StringSplitOptions.RemoveEmptyEntries).Select(Accents.Fold).ToHashSet(StringComparer.Ordinal);
         foreach (var (words, first, name) in terms.Products)
         {
             if (!present.Contains(first))
@@ -81,7 +81,7 @@ public sealed class CatalogueTerms(NpgsqlDataSource dataSource, TimeProvider clo
             }
             else if (value.Split(' ', StringSplitOptions.RemoveEmptyEntries) is { Length: >= MinimumProductWords } words)
             {
-                products.Add((words, Fold(words[0].Trim(Separators)), value));
+                products.Add((words, Accents.Fold(words[0].Trim(Separators)), value));
             }
         }
 
@@ -116,13 +116,6 @@ public sealed class CatalogueTerms(NpgsqlDataSource dataSource, TimeProvider clo
         }
 
         return null;
-    }
-
-    /// <summary>Lower case without accents: "Caffè" → "caffe".</summary>
-    private static string Fold(string word)
-    {
-        var decomposed = word.ToLowerInvariant().Normalize(NormalizationForm.FormD);
-        return string.Concat(decomposed.Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark));
     }
 
     private static bool Quoted(string text, int at) => text.AsSpan(0, at).Count('"') % 2 == 1;

@@ -17,7 +17,7 @@ namespace Agents.AgentHost.Chat;
 public static class ChatApi
 {
     public const int MaxMessageLength = 4_000;
-    private static readonly string[] Channels = ["api", "widget", "whatsapp"];
+    public static readonly IReadOnlyList<string> Channels = ["api", "widget", "whatsapp"];
     private static readonly JsonSerializerOptions StoredJson = new(JsonSerializerDefaults.Web);
 
     public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder app)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Agents.Evals.Targets;
+using Agents.Retrieval.Language;
 
 namespace Agents.Evals.Assertions;
 
@@ -21,8 +22,8 @@ internal sealed class CitesAssertion(string document) : TurnAssertion
 
     protected override AssertionResult Evaluate(TurnObservation turn, AssertionContext context)
     {
-        var folded = TextUtil.Fold(document);
-        var hit = turn.Citations.FirstOrDefault(c => _id is { } id ? c.DocumentId == id : TextUtil.Fold(c.Title).Contains(folded, StringComparison.Ordinal));
+        var folded = Accents.Fold(document);
+        var hit = turn.Citations.FirstOrDefault(c => _id is { } id ? c.DocumentId == id : Accents.Fold(c.Title).Contains(folded, StringComparison.Ordinal));
         return hit is not null
             ? AssertionResult.Pass($"cited {TextUtil.Quote(hit.Title)}")
             : AssertionResult.Fail($"no citation of {TextUtil.Quote(document)}; cited: {Citations.Describe(turn)}");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Agents.Evals.Targets;
+using Agents.Retrieval.Language;
 
 namespace Agents.Evals.Assertions;
 
@@ -23,8 +24,8 @@ internal sealed class ContainsAssertion(string kind, IReadOnlyList<string> texts
     protected override AssertionResult Evaluate(TurnObservation turn, AssertionContext context)
     {
         var map = new List<int>();
-        var reply = fold ? TextUtil.Fold(turn.Reply, map) : turn.Reply;
-        var found = texts.Select(t => (Text: t, Index: reply.IndexOf(fold ? TextUtil.Fold(t) : t, StringComparison.Ordinal))).ToList();
+        var reply = fold ? Accents.Fold(turn.Reply, map) : turn.Reply;
+        var found = texts.Select(t => (Text: t, Index: reply.IndexOf(fold ? Accents.Fold(t) : t, StringComparison.Ordinal))).ToList();
         if (forbidden)
         {
             var hits = found.Where(f => f.Index >= 0).ToList();

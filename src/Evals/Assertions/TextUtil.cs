@@ -12,31 +12,6 @@ internal static partial class TextUtil
     /// <summary>Keeps "perché" and "&amp;" readable in messages instead of \u00E9 and \u0026.</summary>
     public static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Lower case without accents, so "Perche" matches "perché".</summary>
-    public static string Fold(string text) => Fold(text, null);
-
-    /// <summary>Folds rune by rune so <paramref name="map"/> can point a match back at the original text (and a stray surrogate cannot make Normalize throw).</summary>
-    public static string Fold(string text, List<int>? map)
-    {
-        var folded = new StringBuilder(text.Length);
-        var index = 0;
-        foreach (var rune in text.EnumerateRunes())
-        {
-            foreach (var c in rune.ToString().Normalize(NormalizationForm.FormD))
-            {
-                if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
-                {
-                    folded.Append(char.ToLowerInvariant(c));
-                    map?.Add(index);
-                }
-            }
-
-            index += rune.Utf16SequenceLength;
-        }
-
-        return folded.ToString();
-    }
-
     public static string Clip(string text, int max = 200) =>
         text.Length <= max ? text : text[..(char.IsHighSurrogate(text[max - 1]) ? max - 1 : max)] + "…";
 

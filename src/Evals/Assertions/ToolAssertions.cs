@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using Agents.AgentHost.Chat;
 using Agents.Evals.Targets;
+using Agents.Retrieval.Language;
 using Json.Schema;
 
 namespace Agents.Evals.Assertions;
@@ -87,7 +89,7 @@ internal sealed class ToolResultSchemaAssertion(string tool, JsonSchema schema) 
 
 internal static class ToolCalls
 {
-    public static string Describe(IEnumerable<ToolCallObservation> calls) =>
+    public static string Describe(IEnumerable<ToolCallDto> calls) =>
         string.Join("; ", calls.Select(c => TextUtil.Clip($"{c.Name} {TextUtil.Json(c.Arguments)}".TrimEnd()))) is { Length: > 0 } text ? text : "none";
 
     /// <summary>
@@ -102,7 +104,7 @@ internal static class ToolCalls
         JsonValueKind.Array => actual.ValueKind == JsonValueKind.Array && expected.EnumerateArray().All(e => actual.EnumerateArray().Any(a => Matches(e, a))),
         JsonValueKind.Number => TryNumber(expected, out var x) && TryNumber(actual, out var y) && x == y,
         JsonValueKind.String when actual.ValueKind == JsonValueKind.Number => Matches(actual, expected),
-        _ => Scalar(expected) is { } e && Scalar(actual) is { } a && TextUtil.Fold(e) == TextUtil.Fold(a),
+        _ => Scalar(expected) is { } e && Scalar(actual) is { } a && Accents.Fold(e) == Accents.Fold(a),
     };
 
     private static JsonElement? Property(JsonElement element, string name) =>

@@ -22,8 +22,8 @@ public sealed class SuiteException(IReadOnlyList<string> errors)
 public static partial class SuiteLoader
 {
     public static readonly string[] Providers = ["local", "openai", "bedrock"];
-    public static readonly string[] Channels = ["api", "widget", "whatsapp"];
-    public static readonly string[] Languages = ["it", "en", "es"];
+    private static readonly IReadOnlyList<string> Channels = AgentHost.Chat.ChatApi.Channels;
+    private static readonly IReadOnlyList<string> Languages = AgentHost.Infrastructure.Validation.Languages;
 
     private static readonly string[] SuiteKeys = ["suite", "description", "threshold", "repeat", "target", "variants", "judge", "cases"];
     private static readonly string[] TargetKeys = ["type", "dataset", "url", "key"];

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Agents.AgentHost.Chat;
 using Agents.Evals.Suites;
 
 namespace Agents.Evals.Targets;
@@ -53,12 +54,12 @@ public sealed partial class ChatConnection(HttpClient http, string key) : IDispo
             throw new EvalStepException($"POST /chat answered {(int)response.StatusCode}: {Problem(body)}");
         }
 
-        if (response.Headers.TryGetValues("X-Prompt-Version", out var versions))
+        if (response.Headers.TryGetValues(ChatApi.PromptVersionHeader, out var versions))
         {
             PromptVersion = versions.FirstOrDefault();
         }
 
-        var reply = JsonSerializer.Deserialize<ReplyDto>(body, Json) ?? throw new EvalStepException("POST /chat answered an empty body");
+        var reply = JsonSerializer.Deserialize<ChatReply>(body, Json) ?? throw new EvalStepException("POST /chat answered an empty body");
         if (reply.Reply is null)
         {
             throw new EvalStepException($"the host did not answer the turn: {body}");
@@ -71,7 +72,7 @@ public sealed partial class ChatConnection(HttpClient http, string key) : IDispo
             ToolCalls = reply.ToolCalls ?? [],
             Citations = reply.Citations ?? [],
             Links = reply.Links ?? [],
-            Usage = reply.Usage ?? new UsageObservation(0, 0, 0),
+            Usage = reply.Usage ?? new UsageDto(0, 0, 0),
             ServerLatencyMs = reply.LatencyMs,
             LatencyMs = Math.Round(elapsed, 1),
         };
@@ -133,6 +134,4 @@ public sealed partial class ChatConnection(HttpClient http, string key) : IDispo
     [GeneratedRegex("""<input[^>]*type="hidden"[^>]*name="(?<name>[^"]*)"[^>]*value="(?<value>[^"]*)"[^>]*>""", RegexOptions.IgnoreCase)]
     private static partial Regex HiddenInput();
 
-    private sealed record ReplyDto(string? Reply, string? Language, List<ToolCallObservation>? ToolCalls, List<CitationObservation>? Citations,
-        List<LinkObservation>? Links, UsageObservation? Usage, long LatencyMs);
 }

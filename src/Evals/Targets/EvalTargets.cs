@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agents.AgentHost;
+using Agents.AgentHost.Auth;
 using Agents.AgentHost.Chat;
 using Agents.Data.Provisioning;
 using Agents.Evals.Suites;
@@ -44,7 +45,7 @@ public sealed class InProcessTarget(TargetSpec spec, IHostedModelDecorator? deco
 {
     private const string AdminKey = "eval-admin-key-0123456789-abcdefghijklmnopqrstuvwxyz";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly string _secretKey = "sk_test_" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(22)).ToLowerInvariant()[..43];
+    private readonly string _secretKey = ApiKeyFormat.Generate(ApiKeyFormat.Secret, ApiKeyFormat.Test).Key;
     private string? _server;
     private string? _database;
     private WebApplication? _host;
@@ -62,7 +63,7 @@ public sealed class InProcessTarget(TargetSpec spec, IHostedModelDecorator? deco
             await StartHostAsync(variant.PromptsDirectory, cancellationToken);
         }
 
-        var admin = Client(_key!);
+        using var admin = Client(_key!);
         if (_originalAi is null)
         {
             var merchant = await admin.GetFromJsonAsync<JsonObject>("/api/merchant", cancellationToken);
@@ -94,7 +95,6 @@ public sealed class InProcessTarget(TargetSpec spec, IHostedModelDecorator? deco
 
         using var patch = await admin.PatchAsJsonAsync("/api/merchant", new { ai }, Json, cancellationToken);
         await EnsureOkAsync(patch, $"setting the AI settings of variant '{variant.Name}'", cancellationToken);
-        admin.Dispose();
         return new ChatConnection(Client(null), _key!);
     }
 

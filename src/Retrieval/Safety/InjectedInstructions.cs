@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
+using Agents.Retrieval.Language;
 
 namespace Agents.Retrieval.Safety;
 
@@ -16,7 +15,7 @@ public static partial class InjectedInstructions
     /// <summary>The text without injected instructions, or the text itself when it holds none.</summary>
     public static string Strip(string text)
     {
-        if (!Marker().IsMatch(Fold(text)))
+        if (!Marker().IsMatch(Accents.Fold(text)))
         {
             return text;
         }
@@ -24,15 +23,15 @@ public static partial class InjectedInstructions
         var kept = new List<string>();
         foreach (var paragraph in text.Split('\n'))
         {
-            var match = Marker().Match(Fold(paragraph));
+            var map = new List<int>();
+            var match = Marker().Match(Accents.Fold(paragraph, map));
             if (!match.Success)
             {
                 kept.Add(paragraph);
                 continue;
             }
 
-            // Folding keeps one character per character, so positions line up with the original.
-            var sentenceStart = paragraph.AsSpan(0, match.Index).LastIndexOfAny(".!?;") + 1;
+            var sentenceStart = paragraph.AsSpan(0, map[match.Index]).LastIndexOfAny(".!?;") + 1;
             var before = paragraph[..sentenceStart].TrimEnd();
             if (before.Length > 0)
             {
@@ -43,29 +42,7 @@ public static partial class InjectedInstructions
         return string.Join('\n', kept).Trim();
     }
 
-    public static bool Contains(string text) => Marker().IsMatch(Fold(text));
-
-    /// <summary>Lower case without accents, one character per character (surrogates, e.g. of an emoji, as they are).</summary>
-    private static string Fold(string text)
-    {
-        var folded = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (char.IsSurrogate(c))
-            {
-                // A lone half of a pair cannot be normalized (ArgumentException); no marker contains one.
-                folded.Append(c);
-                continue;
-            }
-
-            var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
-            folded.Append(decomposed.Length > 0 && CharUnicodeInfo.GetUnicodeCategory(decomposed[0]) != UnicodeCategory.NonSpacingMark
-                ? char.ToLowerInvariant(decomposed[0])
-                : char.ToLowerInvariant(c));
-        }
-
-        return folded.ToString();
-    }
+    public static bool Contains(string text) => Marker().IsMatch(Accents.Fold(text));
 
     [GeneratedRegex("""
         (ignore|disregard|forget|override)\s+(all\s+|any\s+)?(the\s+|your\s+)?(previous|prior|above|earlier|system)\s+(instructions|rules|prompts?)

@@ -1,3 +1,4 @@
+using Agents.AgentHost.Chat;
 using Agents.Evals.Assertions;
 using Agents.Evals.Targets;
 
@@ -5,7 +6,7 @@ namespace Agents.Evals.Tests.Assertions;
 
 public class BudgetAssertionsTests
 {
-    private static readonly TurnObservation Turn = new() { LatencyMs = 1800.4, Usage = new UsageObservation(1200, 250, 0.0123m) };
+    private static readonly TurnObservation Turn = new() { LatencyMs = 1800.4, Usage = new UsageDto(1200, 250, 0.0123m) };
 
     [Fact]
     public async Task Evaluate_WithinLatency_Passes() =>

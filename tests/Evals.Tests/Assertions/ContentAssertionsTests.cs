@@ -1,3 +1,4 @@
+using Agents.AgentHost.Chat;
 using Agents.Evals.Assertions;
 using Agents.Evals.Targets;
 
@@ -10,7 +11,7 @@ public class ContentAssertionsTests
     private static readonly TurnObservation Cited = new()
     {
         Reply = "Spediamo in 2 giorni [1].",
-        Citations = [new CitationObservation(ShippingId, "Politica di spedizione", "Spediamo…")],
+        Citations = [new CitationDto(ShippingId, "Politica di spedizione", "Spediamo…")],
     };
 
     [Fact]
@@ -48,14 +49,14 @@ public class ContentAssertionsTests
     [Fact]
     public async Task Evaluate_LinkOfPurposePresent_Passes()
     {
-        var turn = new TurnObservation { Links = [new LinkObservation("register", "https://shop.example/r/abc", null)] };
+        var turn = new TurnObservation { Links = [new LinkDto("register", "https://shop.example/r/abc", null)] };
         Assert.Equal(AssertionOutcome.Passed, (await Eval.Run("link", "\"register\"", turn)).Outcome);
     }
 
     [Fact]
     public async Task Evaluate_LinkOfPurposeMissing_FailsListingLinks()
     {
-        var turn = new TurnObservation { Links = [new LinkObservation("payment", "https://shop.example/pay/1", null)] };
+        var turn = new TurnObservation { Links = [new LinkDto("payment", "https://shop.example/pay/1", null)] };
         var result = await Eval.Run("link", "\"register\"", turn);
         Assert.Equal(AssertionOutcome.Failed, result.Outcome);
         Assert.Equal("no register link; links: payment https://shop.example/pay/1", result.Message);
@@ -67,7 +68,7 @@ public class ContentAssertionsTests
         var turn = new TurnObservation
         {
             Reply = "Registrati qui: https://shop.example/r/abc. La torta: [Torta](https://shop.example/p/1?a=1&b=2)",
-            Links = [new LinkObservation("register", "https://shop.example/r/abc", null)],
+            Links = [new LinkDto("register", "https://shop.example/r/abc", null)],
             ToolCalls = [Eval.Call("search_products", "{}", """{ "items": [{ "url": "https:\/\/shop.example\/p\/1?a=1\u0026b=2" }] }""")],
         };
         var result = await Eval.Run("no_invented_links", "true", turn);

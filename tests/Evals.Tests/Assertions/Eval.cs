@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using Agents.AgentHost.Chat;
 using Agents.Evals.Assertions;
 using Agents.Evals.Suites;
 using Agents.Evals.Targets;
@@ -29,9 +30,9 @@ internal static class Eval
 
     public static TurnObservation Reply(string text) => new() { Reply = text };
 
-    public static TurnObservation Calls(params ToolCallObservation[] calls) => new() { Reply = "ok", ToolCalls = calls };
+    public static TurnObservation Calls(params ToolCallDto[] calls) => new() { Reply = "ok", ToolCalls = calls };
 
-    public static ToolCallObservation Call(string name, string arguments, string result = "null") =>
+    public static ToolCallDto Call(string name, string arguments, string result = "null") =>
         new(name, JsonDocument.Parse(arguments).RootElement.Clone(), JsonDocument.Parse(result).RootElement.Clone());
 
     public static AssertionContext Context(ILanguageDetector? languages = null, ITextEmbedder? embedder = null, IJudge? judge = null) =>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Agents.AgentHost.Chat;
 using Agents.Evals.Assertions;
 using Agents.Evals.Running;
 using Agents.Evals.Targets;
@@ -148,7 +149,7 @@ internal static class SampleRuns
     {
         Reply = reply,
         Language = "it",
-        Usage = new UsageObservation(120, 30, 0.00042m),
+        Usage = new UsageDto(120, 30, 0.00042m),
         ServerLatencyMs = 800,
         LatencyMs = 850.5,
     };
